@@ -380,7 +380,7 @@ public final class ManagedPool implements AutoCloseable {
         outstanding.incrementAndGet();
         try {
             group.prepare(task);
-        } catch (UnserializableValueException e) {
+        } catch (RuntimeException e) {
             task.drop(e);
             return task.future();
         }
@@ -388,6 +388,7 @@ public final class ManagedPool implements AutoCloseable {
             task.drop(null);
             throw notStarted();
         }
+        group.afterOffer(task);
         return task.future();
     }
 

@@ -8,12 +8,13 @@ import java.util.concurrent.ScheduledFuture;
 /**
  * One submitted task: what to run, its options, its future, and where it is in its life.
  *
- * <p>States: {@code QUEUED} (in the pool's queue, a worker's inbox, or sent ahead to a worker JVM)
- * → {@code RUNNING} (a worker started it) → {@code ENDED}; or {@code QUEUED} → {@code ENDED} when it
- * is cancelled, failed by a crash, or dropped at a forced stop. {@link #end()} runs exactly once per
- * task and tells the pool, which counts the tasks it still owes. The state and the running thread
- * are guarded by this object's monitor, so that an interrupt for this task can never reach the
- * worker's next task.
+ * <p>States: {@code QUEUED} (in the pool's queue or a worker's inbox) → {@code RUNNING} (a worker
+ * thread started it, or a worker JVM holds it) → {@code ENDED}. {@code QUEUED} → {@code ENDED} when
+ * it is cancelled or dropped at a forced stop; {@code RUNNING} → {@code QUEUED} when a worker JVM
+ * that held it without starting it died. Ending happens exactly once per task, through
+ * {@link #finish}, {@link #finishResolved} or {@link #drop}, and tells the pool, which counts the
+ * tasks it still owes. The state and the running thread are guarded by this object's monitor, so
+ * that an interrupt for this task can never reach the worker's next task.
  */
 final class PoolTask<T> {
 
@@ -143,6 +144,45 @@ final class PoolTask<T> {
         }
         pool.taskEnded();
         return true;
+    }
+
+    /**
+     * Ends a task that ran in a worker JVM, whose result is final: a value from
+     * {@code submitStage} was already awaited there.
+     */
+    boolean finishResolved(Object value, Throwable failure) {
+        if (!markEnded()) {
+            return false;
+        }
+        if (failure != null) {
+            future.completeExceptionally(failure);
+        } else {
+            @SuppressWarnings("unchecked")
+            T result = (T) value;
+            future.complete(result);
+        }
+        pool.taskEnded();
+        return true;
+    }
+
+    /**
+     * Returns a task that a worker held but never started to the queued state, so it can be queued
+     * again. Returns {@code false}, and ends the task, if its future is already done.
+     */
+    boolean returnToQueue() {
+        synchronized (this) {
+            if (state == RUNNING && !future.isDone()) {
+                state = QUEUED;
+                runner = null;
+                if (timeoutHandle != null) {
+                    timeoutHandle.cancel(false);
+                    timeoutHandle = null;
+                }
+                return true;
+            }
+        }
+        drop(null);
+        return false;
     }
 
     /**

@@ -39,11 +39,16 @@ abstract class WorkerGroup {
     abstract boolean stop(long deadlineNanos);
 
     /**
-     * Prepares a task before it is queued, in the submitting thread.
+     * Prepares a task before it is queued, in the submitting thread. An exception thrown here fails
+     * the task's future and nothing else.
      *
      * @throws UnserializableValueException if a process pool cannot serialize the task
      */
     void prepare(PoolTask<?> task) {
+    }
+
+    /** Runs after a task was queued, in the submitting thread. */
+    void afterOffer(PoolTask<?> task) {
     }
 
     /** Stops a task that a worker is running, for {@code cancel(true)}. */

@@ -28,9 +28,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
- * An example net with three nodes: a source that lists files, a digest node that computes each
- * file's SHA-256, line and word counts on the "digest" pool, and a sink that prints each result and
- * a summary. A {@link BackgroundNetRunner} drives the net; {@link PoolManager} owns the pool.
+ * An example net with four nodes: a source that lists files, a stat node that checks each file and
+ * reads its size on the "io" thread pool, a digest node that computes each file's SHA-256, line and
+ * word counts on the "digest" process pool, and a sink that prints each result and a summary. A
+ * {@link BackgroundNetRunner} drives the net; {@link PoolManager} owns the pools.
  *
  * <p>Run it with {@code mvn -q test-compile exec:exec@example}, or pass a directory with
  * {@code -Dexample.dir=/some/path}.
@@ -54,9 +55,12 @@ public final class FileDigestPipeline {
         this.out = out;
     }
 
-    /** The pools the example declares: the digest work runs on two worker threads. */
+    /**
+     * The pools the example declares: the light stat work runs on two threads, the digest work on
+     * two worker JVMs, so that a file that breaks the digest code cannot take the net down.
+     */
     static PoolManager defaultPools() {
-        return PoolManager.of(PoolConfig.thread("digest", 2));
+        return PoolManager.of(PoolConfig.thread("io", 2), PoolConfig.process("digest", 2));
     }
 
     public static void main(String[] args) throws Exception {
@@ -85,7 +89,7 @@ public final class FileDigestPipeline {
 
     /** Runs the net over the given files and returns what it found. Blocks until every file is done. */
     Summary run(List<Path> files) throws InterruptedException {
-        DigestNet net = new DigestNet(files, pools.getPool("digest"), out);
+        DigestNet net = new DigestNet(files, pools.getPool("io"), pools.getPool("digest"), out);
         BackgroundNetRunner runner = new BackgroundNetRunner(net);
         long started = System.nanoTime();
         runner.start();
@@ -128,15 +132,17 @@ public final class FileDigestPipeline {
     }
 
     /**
-     * The net: each file is one epoch that starts at the source, runs on the digest pool and ends
-     * at the sink. At most {@code maxInFlight} files are on the pool at a time. Completed tasks are
-     * handed to the runner's thread through {@code completions}, and the listener wakes it up.
+     * The net: each file is one epoch that starts at the source, passes the stat node on the io
+     * pool and the digest node on the digest pool, and ends at the sink. At most
+     * {@code maxInFlight} files are between source and sink at a time. Completed tasks are handed to
+     * the runner's thread through {@code completions}, and the listener wakes it up.
      */
     private static final class DigestNet implements Net {
 
         private final Queue<Path> source;
         private final int total;
-        private final ManagedPool pool;
+        private final ManagedPool io;
+        private final ManagedPool digest;
         private final PrintStream out;
         private final int maxInFlight;
         private final Queue<Runnable> completions = new ConcurrentLinkedQueue<>();
@@ -147,12 +153,13 @@ public final class FileDigestPipeline {
         private int inFlight;
         private volatile NetState state = NetState.RUNNING;
 
-        DigestNet(List<Path> files, ManagedPool pool, PrintStream out) {
+        DigestNet(List<Path> files, ManagedPool io, ManagedPool digest, PrintStream out) {
             this.source = new ArrayDeque<>(files);
             this.total = files.size();
-            this.pool = pool;
+            this.io = io;
+            this.digest = digest;
             this.out = out;
-            this.maxInFlight = 2 * pool.getSize();
+            this.maxInFlight = 2 * (io.getSize() + digest.getSize());
             if (files.isEmpty()) {
                 finish();
             }
@@ -181,16 +188,40 @@ public final class FileDigestPipeline {
             return didWork;
         }
 
+        /** The source node: starts a file's epoch at the stat node. */
         private void submit(Path file) {
             inFlight++;
             String path = file.toString();
-            pool.submit(() -> FileDigest.of(Paths.get(path))).whenComplete((digest, failure) -> {
-                completions.add(() -> sink(path, digest, failure));
-                Runnable listener = newWork.get();
-                if (listener != null) {
-                    listener.run();
-                }
-            });
+            io.submit(() -> readableSize(path)).whenComplete((size, failure) ->
+                    deliver(() -> afterStat(path, failure)));
+        }
+
+        private static long readableSize(String path) throws IOException {
+            Path file = Paths.get(path);
+            long size = Files.size(file);
+            if (!Files.isReadable(file)) {
+                throw new java.nio.file.AccessDeniedException(path, null, "not readable");
+            }
+            return size;
+        }
+
+        /** The stat node's output: a readable file goes on to the digest node. */
+        private void afterStat(String path, Throwable failure) {
+            if (failure != null) {
+                sink(path, null, failure);
+                return;
+            }
+            digest.submit(() -> FileDigest.of(Paths.get(path))).whenComplete((result, digestFailure) ->
+                    deliver(() -> sink(path, result, digestFailure)));
+        }
+
+        /** Hands work from a pool's completion to the runner's thread and wakes it. */
+        private void deliver(Runnable work) {
+            completions.add(work);
+            Runnable listener = newWork.get();
+            if (listener != null) {
+                listener.run();
+            }
         }
 
         /** The sink node: records one file's result and prints it as progress. */

@@ -64,9 +64,12 @@ class FileDigestPipelineTest {
         assertThat(summary.bytes()).isEqualTo(Files.size(hello) + Files.size(poem) + Files.size(binary));
 
         String output = printed.toString(StandardCharsets.UTF_8);
-        assertThat(output).contains("[4/4]").contains("files:   4 digested, 0 skipped").contains("pool digest");
-        assertThat(summary.workerReport().values().stream().flatMap(List::stream))
-                .anyMatch(line -> line.matches("worker \\d.*: [1-4] tasks"));
+        assertThat(output).contains("[4/4]").contains("files:   4 digested, 0 skipped")
+                .contains("pool io (thread, 2 workers)").contains("pool digest (process, 2 workers)");
+        assertThat(summary.workerReport().get("digest (process, 2 workers)"))
+                .allMatch(line -> line.matches("worker \\d \\(pid \\d+\\): \\d tasks"));
+        assertThat(summary.workerReport().get("io (thread, 2 workers)"))
+                .allMatch(line -> line.matches("worker \\d: \\d tasks"));
     }
 
     @Test

@@ -305,6 +305,7 @@ class ThreadPoolTest {
     void cancelQueuedTaskRemovesItFromTheQueue() {
         ManagedPool pool = started("cancel", 1);
         pool.submit(blockUntilReleased());
+        await().atMost(Duration.ofSeconds(5)).until(() -> pool.getTotalActiveTasks() == 1);
         AtomicBoolean ran = new AtomicBoolean();
         CompletableFuture<Boolean> queued = pool.submit(() -> ran.getAndSet(true));
         assertThat(pool.getQueuedTasks()).isEqualTo(1);

@@ -1,0 +1,228 @@
+package dev.netrun.pools;
+
+import dev.netrun.pools.process.Frame;
+import dev.netrun.pools.process.FrameBuffer;
+import dev.netrun.pools.process.FrameReader;
+import dev.netrun.pools.process.FrameWriter;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One worker JVM and the two threads that read from it: {@code netrun-<pool>-<id>-reader} reads
+ * its frames and hands them to the {@link ProcessWorker}, and {@code netrun-<pool>-<id>-stderr}
+ * logs its standard error and keeps the last lines. When the frame stream ends, the reader waits
+ * for the JVM to exit and reports the exit status. Writes go through a {@link FrameWriter}, which
+ * serializes them.
+ */
+final class ChildProcess {
+
+    private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
+    private static final long EXIT_WAIT_MILLIS = 5_000;
+    private static final long STDERR_DRAIN_MILLIS = 2_000;
+
+    private final ProcessWorker worker;
+    private final Process process;
+    private final long pid;
+    private final String label;
+    private final Logger output;
+    private final FrameWriter writer;
+    private final FrameReader reader;
+    private final StderrTail stderr = new StderrTail();
+    private final long launchedNanos = System.nanoTime();
+    private final Thread readerThread;
+    private final Thread stderrThread;
+
+    /**
+     * Why the pool ended this JVM, or {@code null} if it did not; written once under the worker's
+     * lock before the JVM is killed or asked to stop.
+     */
+    private volatile Termination termination;
+    /** The task whose timeout or cancellation ended this JVM, or -1. */
+    private volatile long terminatedTaskId = -1;
+
+    /** Why the pool ended a worker JVM. */
+    enum Termination {
+        /** The running task exceeded its time limit. */
+        TIMEOUT,
+        /** The running task was cancelled with interruption. */
+        CANCELLED,
+        /** The JVM did not complete its handshake in time. */
+        STARTUP_TIMEOUT,
+        /** The pool asked the JVM to stop after its task limit or at pool stop. */
+        STOP_REQUESTED,
+        /** The pool's stop ran out of time and killed the JVM. */
+        POOL_STOPPED,
+        /** The pool killed the JVM because another worker failed to start. */
+        START_ABORTED
+    }
+
+    ChildProcess(ProcessWorker worker, Process process, String poolName, int workerId, int maxPayloadBytes) {
+        this.worker = worker;
+        this.process = process;
+        this.pid = process.pid();
+        this.label = "worker " + workerId + " pid " + pid;
+        this.output = LoggerFactory.getLogger("dev.netrun.pools.worker." + poolName);
+        this.writer = new FrameWriter(process.getOutputStream());
+        this.reader = new FrameReader(process.getInputStream(), maxPayloadBytes);
+        String prefix = "netrun-" + poolName + "-" + workerId;
+        this.readerThread = new Thread(() -> withDiagnosticContext(poolName, workerId, this::readFrames),
+                prefix + "-reader");
+        this.stderrThread = new Thread(() -> withDiagnosticContext(poolName, workerId, this::readStderr),
+                prefix + "-stderr");
+        readerThread.setDaemon(true);
+        stderrThread.setDaemon(true);
+    }
+
+    void startThreads() {
+        stderrThread.start();
+        readerThread.start();
+    }
+
+    long pid() {
+        return pid;
+    }
+
+    FrameWriter writer() {
+        return writer;
+    }
+
+    StderrTail stderr() {
+        return stderr;
+    }
+
+    long launchedNanos() {
+        return launchedNanos;
+    }
+
+    Termination termination() {
+        return termination;
+    }
+
+    long terminatedTaskId() {
+        return terminatedTaskId;
+    }
+
+    /** Ends the JVM at once, remembering why, unless an earlier reason is already recorded. */
+    void kill(Termination reason) {
+        kill(reason, -1);
+    }
+
+    /** Ends the JVM at once because of one task, remembering why, unless a reason is already recorded. */
+    synchronized void kill(Termination reason, long taskId) {
+        if (termination == null) {
+            termination = reason;
+            terminatedTaskId = taskId;
+        }
+        process.destroyForcibly();
+    }
+
+    /** Asks the JVM to run its stop hooks and exit; a JVM that is already gone is left alone. */
+    void requestStop() {
+        synchronized (this) {
+            if (termination == null) {
+                termination = Termination.STOP_REQUESTED;
+            }
+        }
+        try {
+            writer.append(Frame.STOP, new FrameBuffer(16));
+            writer.flush();
+        } catch (IOException e) {
+            log.debug("Could not send STOP to {}: {}", label, e.toString());
+        }
+    }
+
+    /** Waits for the JVM to exit, killing it if it takes longer than {@code timeoutMillis}. */
+    void awaitExit(long timeoutMillis) {
+        try {
+            if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                log.warn("Worker JVM ({}) did not exit within {} ms of being asked to stop; killing it", label,
+                        timeoutMillis);
+                process.destroyForcibly();
+                process.waitFor();
+            }
+            readerThread.join();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    private void withDiagnosticContext(String poolName, int workerId, Runnable body) {
+        MDC.put("netrun.pool", poolName);
+        MDC.put("netrun.worker", Integer.toString(workerId));
+        MDC.put("netrun.pid", Long.toString(pid));
+        try {
+            body.run();
+        } finally {
+            MDC.clear();
+        }
+    }
+
+    private void readFrames() {
+        try {
+            Frame frame;
+            while ((frame = reader.read()) != null) {
+                switch (frame.type()) {
+                    case Frame.OUTPUT:
+                    case Frame.STRAY:
+                        output.info("[{}] {}", label, new String(frame.payload(), StandardCharsets.UTF_8));
+                        break;
+                    default:
+                        worker.onFrame(this, frame, reader.hasBuffered());
+                        break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (process.isAlive() && termination == null) {
+                log.error("Reading frames from worker JVM ({}) failed; killing it", label, e);
+            }
+            process.destroyForcibly();
+        }
+        worker.onExit(this, awaitExitStatus());
+    }
+
+    /** Waits for the process to end after its output closed, and for its standard error to drain. */
+    private int awaitExitStatus() {
+        try {
+            if (!process.waitFor(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                log.warn("Worker JVM ({}) closed its output but kept running; killing it", label);
+                process.destroyForcibly();
+                process.waitFor();
+            }
+            stderrThread.join(STDERR_DRAIN_MILLIS);
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            return -1;
+        }
+    }
+
+    private void readStderr() {
+        try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                stderr.add(line);
+                output.warn("[{}] {}", label, line);
+            }
+        } catch (IOException e) {
+            log.debug("Standard error of worker JVM ({}) closed: {}", label, e.toString());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.netrun.pools.process;
+
+/**
+ * One frame of the protocol between a process pool and its worker JVM, as read off the wire.
+ *
+ * <p>On the wire a frame is {@code 0xFE}, a type byte, a big-endian int payload length, and the
+ * payload. {@code 0xFE} never occurs in UTF-8 text, so text that something else writes to the
+ * worker's standard output between frames can be told apart and is delivered as {@link #STRAY}.
+ *
+ * @param type the frame type, one of the constants below
+ * @param payload the payload; for an oversized frame, only its first {@link #OVERSIZED_PREFIX} bytes
+ * @param length the payload length announced on the wire
+ */
+public record Frame(byte type, byte[] payload, int length) {
+
+    /** The first byte of every frame. */
+    public static final byte MAGIC = (byte) 0xFE;
+    /** The bytes of a frame header: magic, type, length. */
+    public static final int HEADER_BYTES = 6;
+    /** How much of an oversized payload is kept, enough for the ids at its start. */
+    public static final int OVERSIZED_PREFIX = 64;
+    /** Bytes a frame may carry beyond its value: ids, flags, node names. */
+    public static final int MAX_OVERHEAD_BYTES = 64 * 1024;
+    /** The protocol version both sides announce. */
+    public static final int PROTOCOL_VERSION = 1;
+
+    // Pool to worker.
+    /** A task: id, flags, node, encoded callable. */
+    public static final byte TASK = 1;
+    /** A node's hooks: name, encoded start hook, encoded stop hook. */
+    public static final byte NODE = 2;
+    /** Run the stop hooks and exit. */
+    public static final byte STOP = 3;
+
+    // Worker to pool.
+    /** The handshake: protocol version and pid. */
+    public static final byte HELLO = 10;
+    /** A task's outcome: id, status, run time, encoded value or exception. */
+    public static final byte RESULT = 11;
+    /** Text the worker's code printed to {@code System.out}. */
+    public static final byte OUTPUT = 12;
+    /** The stop hooks have run; the worker exits next. */
+    public static final byte STOPPED = 13;
+
+    /** Not a frame: text found between frames, up to a line break or the next frame. */
+    public static final byte STRAY = -1;
+
+    /** Flag of a TASK frame: the callable returns a stage to wait for. */
+    public static final byte FLAG_AWAIT_STAGE = 1;
+
+    /** RESULT status: the task returned a value. */
+    public static final byte STATUS_OK = 0;
+    /** RESULT status: the task threw; its node, if any, is initialized. */
+    public static final byte STATUS_FAILED = 1;
+    /** RESULT status: the node's start hook threw; the worker exits next. */
+    public static final byte STATUS_NODE_START_FAILED = 2;
+    /** RESULT status: the task could not be decoded and did not run. */
+    public static final byte STATUS_NOT_RUN = 3;
+
+    /** Returns whether the payload was too large to read and only its prefix is kept. */
+    public boolean isOversized() {
+        return payload.length < length;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.netrun.pools.process;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Writes frames to a stream. Frames are gathered in a buffer and reach the stream on
+ * {@link #flush()}, so a batch of frames costs one write call; a large payload bypasses the buffer.
+ * Thread safe: every method holds this object's monitor, so frames from several threads never
+ * interleave.
+ */
+public final class FrameWriter {
+
+    /** Payloads at least this large are written straight to the stream instead of being copied. */
+    private static final int DIRECT_PAYLOAD_BYTES = 64 * 1024;
+    private static final int KEPT_BUFFER_BYTES = 256 * 1024;
+
+    private final OutputStream out;
+    private final FrameBuffer pending = new FrameBuffer(16 * 1024);
+
+    /**
+     * Creates a writer.
+     *
+     * @param out the stream to write to; it should not buffer
+     */
+    public FrameWriter(OutputStream out) {
+        this.out = out;
+    }
+
+    /**
+     * Appends a frame whose payload is {@code head} followed by {@code body}.
+     *
+     * @throws IOException if a large body had to be written and the write failed
+     */
+    public synchronized void append(byte type, FrameBuffer head, byte[] body, int bodyOffset, int bodyLength)
+            throws IOException {
+        int headLength = head == null ? 0 : head.size();
+        long length = (long) headLength + bodyLength;
+        if (length > Integer.MAX_VALUE) {
+            throw new IOException("Frame payload of " + length + " bytes is larger than a frame can carry");
+        }
+        pending.write(Frame.MAGIC);
+        pending.write(type);
+        pending.writeInt((int) length);
+        if (headLength > 0) {
+            pending.write(head.array(), 0, headLength);
+        }
+        if (bodyLength == 0) {
+            return;
+        }
+        if (bodyLength < DIRECT_PAYLOAD_BYTES) {
+            pending.write(body, bodyOffset, bodyLength);
+            return;
+        }
+        drain();
+        out.write(body, bodyOffset, bodyLength);
+    }
+
+    /** Appends a frame whose payload is one buffer. */
+    public synchronized void append(byte type, FrameBuffer payload) throws IOException {
+        append(type, null, payload.array(), 0, payload.size());
+    }
+
+    /** Writes the buffered frames to the stream and flushes it. */
+    public synchronized void flush() throws IOException {
+        drain();
+        out.flush();
+    }
+
+    private void drain() throws IOException {
+        if (pending.size() > 0) {
+            out.write(pending.array(), 0, pending.size());
+            pending.reset(KEPT_BUFFER_BYTES);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.netrun.pools.process;
+
+import dev.netrun.pools.DeserializationLimits;
+import dev.netrun.pools.DeserializationRejectedException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes the values that cross between a process pool and its worker JVMs (tasks, hooks, results)
+ * and decodes them under the pool's {@link DeserializationLimits}. Values of a few common types
+ * travel in a compact form of their own; everything else travels by Java serialization, and is
+ * read back through an {@link ObjectInputFilter} that enforces the limits and the allowed classes.
+ * Thread safe.
+ */
+public final class ValueCodec {
+
+    private static final byte TAG_NULL = 0;
+    private static final byte TAG_SERIALIZED = 1;
+    private static final byte TAG_BYTES = 2;
+    private static final byte TAG_STRING = 3;
+    private static final byte TAG_INT = 4;
+    private static final byte TAG_LONG = 5;
+    private static final byte TAG_TRUE = 6;
+    private static final byte TAG_FALSE = 7;
+    private static final byte TAG_DOUBLE = 8;
+
+    private final DeserializationLimits limits;
+    private final String allowedClasses;
+    private final ObjectInputFilter allowedFilter;
+
+    /**
+     * Creates a codec.
+     *
+     * @param limits the limits every decoded value must respect
+     * @param allowedClasses a filter pattern that narrows the classes that may be decoded, or
+     *     {@code null} for any class
+     */
+    public ValueCodec(DeserializationLimits limits, String allowedClasses) {
+        this.limits = limits;
+        this.allowedClasses = allowedClasses;
+        this.allowedFilter = allowedClasses == null ? null : ObjectInputFilter.Config.createFilter(allowedClasses);
+    }
+
+    public DeserializationLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Appends the encoding of a value. On failure the buffer holds a partial encoding, which the
+     * caller discards.
+     *
+     * @throws IOException if Java serialization fails, such as {@link java.io.NotSerializableException}
+     */
+    public void encode(Object value, FrameBuffer out) throws IOException {
+        if (value == null) {
+            out.write(TAG_NULL);
+        } else if (value instanceof byte[] bytes) {
+            out.write(TAG_BYTES);
+            out.writeInt(bytes.length);
+            out.write(bytes, 0, bytes.length);
+        } else if (value instanceof String text) {
+            out.write(TAG_STRING);
+            byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+            out.writeInt(utf8.length);
+            out.write(utf8, 0, utf8.length);
+        } else if (value instanceof Integer number) {
+            out.write(TAG_INT);
+            out.writeInt(number);
+        } else if (value instanceof Long number) {
+            out.write(TAG_LONG);
+            out.writeLong(number);
+        } else if (value instanceof Boolean flag) {
+            out.write(flag ? TAG_TRUE : TAG_FALSE);
+        } else if (value instanceof Double number) {
+            out.write(TAG_DOUBLE);
+            out.writeLong(Double.doubleToRawLongBits(number));
+        } else {
+            out.write(TAG_SERIALIZED);
+            try (ObjectOutputStream objects = new ObjectOutputStream(out)) {
+                objects.writeObject(value);
+            }
+        }
+    }
+
+    /**
+     * Decodes a value that takes up the rest of {@code in}.
+     *
+     * @param in the payload, positioned at the value
+     * @param loader the class loader that resolves the value's classes
+     * @param what what the value is, for messages, such as "result of task 17"
+     * @throws DeserializationRejectedException if the value exceeds a limit or uses a class that is
+     *     not allowed
+     * @throws IOException if the encoding is corrupt
+     * @throws ClassNotFoundException if a class of the value cannot be loaded
+     */
+    public Object decode(FrameInput in, ClassLoader loader, String what) throws IOException, ClassNotFoundException {
+        int length = in.remaining();
+        if (length - 1 > limits.maxBytes()) {
+            throw rejected(what, "maxBytes", "its size of " + (length - 1) + " bytes exceeds maxBytes "
+                    + limits.maxBytes());
+        }
+        byte tag = in.readByte();
+        switch (tag) {
+            case TAG_NULL:
+                return null;
+            case TAG_BYTES:
+                int size = in.remaining() - 4;
+                if (size > limits.maxArrayLength()) {
+                    throw rejected(what, "maxArrayLength", "its byte array of length " + size
+                            + " exceeds maxArrayLength " + limits.maxArrayLength());
+                }
+                return in.readBytes();
+            case TAG_STRING:
+                return in.readString();
+            case TAG_INT:
+                return in.readInt();
+            case TAG_LONG:
+                return in.readLong();
+            case TAG_TRUE:
+                return Boolean.TRUE;
+            case TAG_FALSE:
+                return Boolean.FALSE;
+            case TAG_DOUBLE:
+                return Double.longBitsToDouble(in.readLong());
+            case TAG_SERIALIZED:
+                return readSerialized(new ByteArrayInputStream(in.array(), in.position(), in.remaining()), loader, what);
+            default:
+                throw new InvalidClassException("Unknown value tag " + tag + " in " + what);
+        }
+    }
+
+    /**
+     * Decodes one Java-serialized object under the limits.
+     *
+     * @throws DeserializationRejectedException if the object exceeds a limit or uses a class that
+     *     is not allowed
+     */
+    Object readSerialized(InputStream source, ClassLoader loader, String what) throws IOException, ClassNotFoundException {
+        LimitsFilter filter = new LimitsFilter();
+        try (ObjectInputStream objects = new LoaderObjectInputStream(source, loader)) {
+            ObjectInputFilter jvmWide = ObjectInputFilter.Config.getSerialFilter();
+            objects.setObjectInputFilter(jvmWide == null ? filter : ObjectInputFilter.merge(filter, jvmWide));
+            return objects.readObject();
+        } catch (InvalidClassException e) {
+            if (filter.limit != null) {
+                throw rejected(what, filter.limit, filter.detail);
+            }
+            throw e;
+        }
+    }
+
+    private DeserializationRejectedException rejected(String what, String limit, String detail) {
+        String fix = limit.equals("allowedClasses")
+                ? "add the class to ProcessOptions.Builder.allowedClasses(...)"
+                : "raise DeserializationLimits." + limit + " in the pool's ProcessOptions or send a smaller value";
+        return new DeserializationRejectedException("Deserialization of " + what + " was rejected: " + detail + "; "
+                + fix, limit);
+    }
+
+    /** Checks every object, array and reference against the limits, and remembers the first violation. */
+    private final class LimitsFilter implements ObjectInputFilter {
+        private String limit;
+        private String detail;
+
+        @Override
+        public Status checkInput(FilterInfo info) {
+            if (info.depth() > limits.maxDepth()) {
+                return reject("maxDepth", "its object graph depth of " + info.depth() + " exceeds maxDepth "
+                        + limits.maxDepth());
+            }
+            if (info.arrayLength() > limits.maxArrayLength()) {
+                return reject("maxArrayLength", "an array of length " + info.arrayLength() + " exceeds maxArrayLength "
+                        + limits.maxArrayLength());
+            }
+            if (info.references() > limits.maxReferences()) {
+                return reject("maxReferences", "its " + info.references() + " references exceed maxReferences "
+                        + limits.maxReferences());
+            }
+            if (info.streamBytes() > limits.maxBytes()) {
+                return reject("maxBytes", "its size of more than " + limits.maxBytes() + " bytes exceeds maxBytes "
+                        + limits.maxBytes());
+            }
+            if (allowedFilter != null && info.serialClass() != null
+                    && allowedFilter.checkInput(info) == Status.REJECTED) {
+                return reject("allowedClasses", "class " + info.serialClass().getName()
+                        + " is not allowed by the pattern '" + allowedClasses + "'");
+            }
+            return Status.UNDECIDED;
+        }
+
+        private Status reject(String limit, String detail) {
+            if (this.limit == null) {
+                this.limit = limit;
+                this.detail = detail;
+            }
+            return Status.REJECTED;
+        }
+    }
+
+    /** Resolves classes with a given loader first, then as Java serialization normally does. */
+    private static final class LoaderObjectInputStream extends ObjectInputStream {
+        private final ClassLoader loader;
+
+        LoaderObjectInputStream(InputStream in, ClassLoader loader) throws IOException {
+            super(in);
+            this.loader = loader;
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass descriptor) throws IOException, ClassNotFoundException {
+            if (loader != null) {
+                try {
+                    return Class.forName(descriptor.getName(), false, loader);
+                } catch (ClassNotFoundException e) {
+                    // Fall through: primitive types and classes only the default lookup finds.
+                }
+            }
+            return super.resolveClass(descriptor);
+        }
+    }
+}
