@@ -174,8 +174,13 @@ final class ChildProcess {
             while ((frame = reader.read()) != null) {
                 switch (frame.type()) {
                     case Frame.OUTPUT:
-                    case Frame.STRAY:
                         output.info("[{}] {}", label, new String(frame.payload(), StandardCharsets.UTF_8));
+                        break;
+                    case Frame.STRAY:
+                        // Text written to file descriptor 1 by the JVM itself, such as a crash report.
+                        String text = new String(frame.payload(), StandardCharsets.UTF_8);
+                        stderr.add("(stdout) " + text);
+                        output.warn("[{}] (stdout) {}", label, text);
                         break;
                     default:
                         worker.onFrame(this, frame, reader.hasBuffered());

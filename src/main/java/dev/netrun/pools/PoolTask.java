@@ -166,12 +166,16 @@ final class PoolTask<T> {
     }
 
     /**
-     * Returns a task that a worker held but never started to the queued state, so it can be queued
-     * again. Returns {@code false}, and ends the task, if its future is already done.
+     * Returns a task that a worker JVM held but never started to the queued state, so it can be
+     * queued again. Returns {@code false} if the task must not be queued again: it already ended,
+     * or its future is done (it was cancelled), in which case this ends it.
      */
     boolean returnToQueue() {
         synchronized (this) {
-            if (state == RUNNING && !future.isDone()) {
+            if (state == ENDED) {
+                return false;
+            }
+            if (!future.isDone()) {
                 state = QUEUED;
                 runner = null;
                 if (timeoutHandle != null) {

@@ -33,15 +33,16 @@ import org.slf4j.LoggerFactory;
  *       timeout or a cancellation; a replacement starts at once.
  *   <li>{@code READY} → {@code RETIRING}: a node's start hook failed in the JVM, which exits by
  *       itself; it gets no more tasks.
- *   <li>{@code READY} or {@code STARTING} → {@code BACKOFF} → {@code STARTING}: the JVM died, or a
- *       node's start hook failed in it, before it completed any task; the replacement waits
- *       100 ms, doubling with every failure in a row up to 5 s.
+ *   <li>{@code STARTING}, {@code RETIRING} or {@code READY} → {@code BACKOFF} → {@code STARTING}:
+ *       the start failed. That is, the JVM died before its handshake, a node's start hook failed
+ *       in it, or it died idle before completing any task. The replacement waits 100 ms, doubling
+ *       with every failed start in a row up to 5 s.
  *   <li>{@code BACKOFF} → {@code FAILED}: {@value #MAX_START_FAILURES} failures in a row. Tasks
  *       pinned to this worker fail with {@link WorkerStartException}; a new attempt follows every
  *       {@value #FAILED_RETRY_SECONDS} s.
  *   <li>any → {@code STOPPED}: the pool stops.
  * </ul>
- * A JVM that dies after it has completed a task is replaced at once.
+ * A JVM that dies while running a task is replaced at once: the task caused it, not the start.
  *
  * <h2>Tasks in flight</h2>
  * The JVM runs tasks one at a time in the order they were sent. Besides the running task the
@@ -86,10 +87,12 @@ final class ProcessWorker implements Runnable {
     /** Moving average of the run time of this worker's tasks, or 0 before the first. */
     private long averageRunNanos;
     private long tasksSentToChild;
-    /** Whether the current JVM has completed a task; a JVM that dies before that counts as a failed start. */
+    /** Whether the current JVM has completed a task; one that dies idle before that counts as a failed start. */
     private boolean proven;
     /** Whether the current JVM reported a failed start hook and exits by itself. */
     private boolean hookFailed;
+    /** Which hook failed for which task, for the log line written when that JVM exits. */
+    private String hookFailure;
     private boolean replacing;
     private int consecutiveFailures;
     private String lastFailure;
@@ -355,7 +358,8 @@ final class ProcessWorker implements Runnable {
         lock.lock();
         try {
             if (child != target || phase != Phase.READY) {
-                requeue(List.of(first));
+                // The JVM went away while this thread waited for a task, which it never started.
+                group.requeue(List.of(first));
                 return;
             }
             hold(first, batch, newNodes);
@@ -533,6 +537,8 @@ final class ProcessWorker implements Runnable {
 
             if (status == Frame.STATUS_NODE_START_FAILED) {
                 hookFailed = true;
+                hookFailure = "the start hook of node '" + task.node() + "' failed for task " + taskId + " ("
+                        + group.describeFailure(task, frame.payload(), in.position()) + ")";
                 phase = Phase.RETIRING;
             } else {
                 proven = true;
@@ -552,11 +558,7 @@ final class ProcessWorker implements Runnable {
             lock.unlock();
         }
 
-        if (status == Frame.STATUS_NODE_START_FAILED) {
-            log.warn("Start hook of node '{}' failed for task {} on worker {} (pid {}) of pool '{}'; the worker JVM "
-                    + "exits and is replaced", task.node(), taskId, id, source.pid(), poolName);
-        }
-        pendingCompletions.add(() -> group.complete(task, status, frame, in));
+        pendingCompletions.add(() -> group.complete(task, status, frame, in, id, source.pid()));
         if (recycle) {
             recycle(source);
         }
@@ -650,20 +652,23 @@ final class ProcessWorker implements Runnable {
             } else if (shutdown) {
                 phase = Phase.STOPPED;
             } else if (hookFailed) {
-                event = "Worker " + id + " of pool '" + poolName + "' replaces its JVM (pid " + source.pid()
-                        + ") after a failed start hook: " + startFailedLocked("a node's start hook failed");
-            } else if (!proven) {
+                event = "Worker " + id + " (pid " + source.pid() + ") of pool '" + poolName + "' replaces its JVM "
+                        + "because " + hookFailure + "; " + startFailedLocked(hookFailure);
+            } else if (termination == ChildProcess.Termination.TIMEOUT
+                    || termination == ChildProcess.Termination.CANCELLED) {
+                // Logged when the task was timed out or cancelled; the JVM itself did nothing wrong.
+                replacing = true;
+                launchLocked();
+            } else if (head == null && !proven) {
                 String reason = "its JVM (pid " + source.pid() + ") died before completing a task: "
                         + describeExit(exitStatus) + source.stderr().format();
-                event = crashEvent(source, head, exitStatus, unstarted.size()) + " Next: " + startFailedLocked(reason);
+                event = "Worker " + id + " of pool '" + poolName + "' failed to start: " + reason + " Next: "
+                        + startFailedLocked(reason);
                 error = true;
             } else {
-                boolean killedForTask = termination == ChildProcess.Termination.TIMEOUT
-                        || termination == ChildProcess.Termination.CANCELLED;
-                if (!killedForTask) {
-                    event = crashEvent(source, head, exitStatus, unstarted.size()) + " A replacement starts.";
-                    error = true;
-                }
+                // A task that kills its JVM is the task's fault: replace the JVM at once.
+                event = crashEvent(source, head, exitStatus, unstarted.size());
+                error = true;
                 replacing = true;
                 launchLocked();
             }
@@ -683,10 +688,6 @@ final class ProcessWorker implements Runnable {
         requeue(unstarted, dropUnstarted);
     }
 
-    private void requeue(List<PoolTask<?>> tasks) {
-        requeue(tasks, false);
-    }
-
     /** Puts tasks a JVM held without starting back in the queue, or drops them if the pool is stopping. */
     private void requeue(List<PoolTask<?>> tasks, boolean drop) {
         List<PoolTask<?>> queued = new ArrayList<>();
@@ -698,7 +699,7 @@ final class ProcessWorker implements Runnable {
             }
         }
         if (!queued.isEmpty()) {
-            group.queue().requeueFirst(queued);
+            group.requeue(queued);
         }
     }
 
@@ -722,9 +723,11 @@ final class ProcessWorker implements Runnable {
 
     private String crashEvent(ChildProcess source, PoolTask<?> head, int exitStatus, int requeued) {
         String holding = head == null ? "while idle" : "while running task " + head.id();
+        String consequences = (head == null ? "" : "the task fails, ")
+                + (requeued == 0 ? "" : requeued + " task(s) sent ahead return to the queue, ")
+                + "and a replacement starts.";
         return "Worker " + id + " (pid " + source.pid() + ") of pool '" + poolName + "' died " + holding + ": "
-                + describeExit(exitStatus) + "; " + (head == null ? "" : "the task fails and ") + requeued
-                + " task(s) sent ahead return to the queue." + source.stderr().format();
+                + describeExit(exitStatus) + "; " + consequences + source.stderr().format();
     }
 
     private String startFailureReason(ChildProcess source, ChildProcess.Termination termination, int exitStatus) {

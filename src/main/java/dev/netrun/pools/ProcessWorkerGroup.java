@@ -252,19 +252,20 @@ final class ProcessWorkerGroup extends WorkerGroup {
         }
         int maxBytes = options.getDeserializationLimits().maxBytes();
         if (encoded.size() > maxBytes) {
-            throw new DeserializationRejectedException("Task for pool '" + pool.getName() + "' was not sent: its size of "
-                    + encoded.size() + " bytes exceeds maxBytes " + maxBytes
+            DeserializationRejectedException rejected = new DeserializationRejectedException("Task " + task.id()
+                    + " for pool '" + pool.getName() + "' was not sent: its size of " + encoded.size()
+                    + " bytes exceeds maxBytes " + maxBytes
                     + "; raise DeserializationLimits.maxBytes in the pool's ProcessOptions or send less data", "maxBytes");
+            log.warn(rejected.getMessage());
+            throw rejected;
         }
         task.setPayload(encoded.toByteArray());
     }
 
     @Override
     void afterOffer(PoolTask<?> task) {
-        // A worker may have failed for good between the check in prepare and the offer.
-        if (allFailed()) {
-            failQueued(null);
-        }
+        // A worker may have given up starting between the check in prepare and the offer.
+        failUnreachable(List.of(task));
     }
 
     private void requireAvailable(WorkerState pinned) {
@@ -297,15 +298,40 @@ final class ProcessWorkerGroup extends WorkerGroup {
                 + "' has no worker that can run tasks: " + reasons, null);
     }
 
+    /**
+     * Puts queued-state tasks back at the front of the queue. Tasks that land where no worker will
+     * take them, because their worker or every worker gave up starting, fail at once.
+     */
+    void requeue(List<PoolTask<?>> tasks) {
+        queue.requeueFirst(tasks);
+        failUnreachable(tasks);
+    }
+
+    private void failUnreachable(List<PoolTask<?>> tasks) {
+        for (PoolTask<?> task : tasks) {
+            WorkerState pinned = task.pinnedWorker();
+            if (pinned != null && slots.get(pinned.getWorkerId()).isFailed()) {
+                failInbox(slots.get(pinned.getWorkerId()));
+            }
+        }
+        if (allFailed()) {
+            failQueued(null);
+        }
+    }
+
     /** Fails the tasks that wait for a worker that gave up starting, or for any worker if all did. */
     void workerFailed(ProcessWorker slot) {
+        failInbox(slot);
+        if (allFailed()) {
+            failQueued(null);
+        }
+    }
+
+    private void failInbox(ProcessWorker slot) {
         int id = slot.state().getWorkerId();
         for (PoolTask<?> task : queue.drainInbox(id)) {
             task.drop(new WorkerStartException(pool.getName(), id, "Worker " + id + " of pool '" + pool.getName()
                     + "' cannot run the tasks pinned to it: " + slot.failureSummary(), null));
-        }
-        if (allFailed()) {
-            failQueued(null);
         }
     }
 
@@ -322,22 +348,46 @@ final class ProcessWorkerGroup extends WorkerGroup {
     }
 
     /** Decodes a task's result and completes its future, on a completion thread. */
-    void complete(PoolTask<?> task, byte status, Frame frame, FrameInput in) {
+    void complete(PoolTask<?> task, byte status, Frame frame, FrameInput in, int workerId, long pid) {
         ClassLoader loader = task.callable().getClass().getClassLoader();
+        Object value = null;
+        Throwable failure;
         try {
             if (frame.isOversized()) {
                 int maxBytes = options.getDeserializationLimits().maxBytes();
-                task.finishResolved(null, new DeserializationRejectedException("Deserialization of the result of task "
-                        + task.id() + " was rejected: its frame of " + frame.length() + " bytes exceeds maxBytes "
-                        + maxBytes + "; raise DeserializationLimits.maxBytes in the pool's ProcessOptions or return "
-                        + "less data", "maxBytes"));
+                failure = new DeserializationRejectedException("Deserialization of the result of task " + task.id()
+                        + " was rejected: its frame of " + frame.length() + " bytes exceeds maxBytes " + maxBytes
+                        + "; raise DeserializationLimits.maxBytes in the pool's ProcessOptions or return less data",
+                        "maxBytes");
             } else if (status == Frame.STATUS_OK) {
-                task.finishResolved(codec.decode(in, loader, "the result of task " + task.id()), null);
+                value = codec.decode(in, loader, "the result of task " + task.id());
+                failure = null;
             } else {
-                task.finishResolved(null, throwables.decode(in, loader, "the exception of task " + task.id()));
+                failure = throwables.decode(in, loader, "the exception of task " + task.id());
             }
         } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
-            task.finishResolved(null, e);
+            failure = e;
+        }
+        if (failure instanceof DeserializationRejectedException rejected) {
+            log.warn("Task {} on worker {} (pid {}) of pool '{}' failed a deserialization limit: {}", task.id(), workerId,
+                    pid, pool.getName(), rejected.getMessage());
+        }
+        task.finishResolved(value, failure);
+    }
+
+    /**
+     * Returns the cause of a failure encoded at {@code offset} of a RESULT payload as text, such as
+     * "IllegalStateException: connection refused", for log lines and messages.
+     */
+    String describeFailure(PoolTask<?> task, byte[] payload, int offset) {
+        try {
+            FrameInput in = new FrameInput(payload, offset, payload.length - offset);
+            Throwable failure = throwables.decode(in, task.callable().getClass().getClassLoader(), "a failure");
+            Throwable cause = failure instanceof NodeStartException && failure.getCause() != null ? failure.getCause()
+                    : failure;
+            return cause.toString();
+        } catch (IOException | RuntimeException e) {
+            return "its description could not be read: " + e;
         }
     }
 

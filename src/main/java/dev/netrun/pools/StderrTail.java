@@ -4,7 +4,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The last lines a worker JVM wrote to its standard error, for failure messages. Thread safe. */
+/**
+ * The last lines a worker JVM wrote to its standard error, for failure messages, together with
+ * text the JVM itself wrote to its standard output (such as a crash report), marked "(stdout)".
+ * Thread safe.
+ */
 final class StderrTail {
 
     private static final int MAX_LINES = 20;

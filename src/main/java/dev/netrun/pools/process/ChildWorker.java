@@ -248,14 +248,18 @@ final class ChildWorker {
         writer.flush();
     }
 
-    /** A VirtualMachineError leaves the JVM suspect: report it on standard error and exit at once. */
+    /**
+     * A VirtualMachineError leaves the JVM suspect: report it on standard error and exit at once.
+     * The summary comes last so that it stays in the pool's tail of standard error.
+     */
     private void exitAfterFatalError(long taskId, VirtualMachineError error) {
-        System.err.println("Worker " + workerId + " of pool '" + pool + "' exits because task " + taskId + " threw "
-                + error);
+        System.err.println(error);
         StackTraceElement[] frames = error.getStackTrace();
-        for (int i = 0; i < Math.min(frames.length, 20); i++) {
+        for (int i = 0; i < Math.min(frames.length, 8); i++) {
             System.err.println("\tat " + frames[i]);
         }
+        System.err.println("Worker " + workerId + " of pool '" + pool + "' exits because task " + taskId + " threw "
+                + error);
         System.err.flush();
         Runtime.getRuntime().halt(WorkerMain.EXIT_FATAL_ERROR);
     }
