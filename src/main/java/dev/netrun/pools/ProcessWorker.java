@@ -470,6 +470,12 @@ final class ProcessWorker implements Runnable {
     void onFrame(ChildProcess source, Frame frame, boolean moreBuffered) throws IOException {
         switch (frame.type()) {
             case Frame.HELLO:
+                int version = new FrameInput(frame.payload()).readInt();
+                if (version != Frame.PROTOCOL_VERSION) {
+                    throw new IOException("Worker " + id + " speaks protocol version " + version + ", but pool '"
+                            + poolName + "' speaks version " + Frame.PROTOCOL_VERSION
+                            + "; give the worker JVMs the same netrun-pools version as the pool");
+                }
                 onHello(source);
                 break;
             case Frame.RESULT:

@@ -243,23 +243,22 @@ final class ProcessWorkerGroup extends WorkerGroup {
     @Override
     void prepare(PoolTask<?> task) {
         requireAvailable(task.pinnedWorker());
-        FrameBuffer encoded = new FrameBuffer(256);
-        String what = "task for pool '" + pool.getName() + "'";
+        byte[] encoded;
         try {
-            codec.encode(task.callable(), encoded);
+            encoded = codec.encodeToBytes(task.callable());
         } catch (IOException | RuntimeException e) {
-            throw Serialization.unserializable(task.callable(), what, e);
+            throw Serialization.unserializable(task.callable(), "task for pool '" + pool.getName() + "'", e);
         }
         int maxBytes = options.getDeserializationLimits().maxBytes();
-        if (encoded.size() > maxBytes) {
+        if (encoded.length > maxBytes) {
             DeserializationRejectedException rejected = new DeserializationRejectedException("Task " + task.id()
-                    + " for pool '" + pool.getName() + "' was not sent: its size of " + encoded.size()
+                    + " for pool '" + pool.getName() + "' was not sent: its size of " + encoded.length
                     + " bytes exceeds maxBytes " + maxBytes
                     + "; raise DeserializationLimits.maxBytes in the pool's ProcessOptions or send less data", "maxBytes");
             log.warn(rejected.getMessage());
             throw rejected;
         }
-        task.setPayload(encoded.toByteArray());
+        task.setPayload(encoded);
     }
 
     @Override

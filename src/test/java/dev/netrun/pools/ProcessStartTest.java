@@ -196,4 +196,29 @@ class ProcessStartTest {
                 });
         assertThat(pool.submit(() -> "next").join()).isEqualTo("next");
     }
+
+    @Test
+    void classThatDiffersBetweenPoolAndWorkerFailsClearly() throws Exception {
+        Path sources = Files.createDirectories(temp.resolve("src/dev/netrun/pools"));
+        Path classes = Files.createDirectories(temp.resolve("newer-classes"));
+        Path source = Files.writeString(sources.resolve("VersionedPayload.java"), "package dev.netrun.pools;\n"
+                + "public class VersionedPayload implements java.io.Serializable {\n"
+                + "    private static final long serialVersionUID = 1L;\n"
+                + "    public int count;\n"
+                + "    public String addedInANewerVersion = \"new\";\n"
+                + "}\n");
+        assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
+                source.toString())).isZero();
+        ManagedPool pool = poolWith("versions", ProcessOptions.builder()
+                .classpath(classes + File.pathSeparator + System.getProperty("java.class.path")).build());
+        pool.start();
+
+        var future = pool.submit(VersionedPayload::new);
+
+        assertThatThrownBy(future::join).cause().isInstanceOf(java.io.InvalidClassException.class)
+                .hasMessageContaining("dev.netrun.pools.VersionedPayload")
+                .hasMessageContaining("differs between the pool JVM and the worker JVM")
+                .hasMessageContaining("give both the same version of the class");
+        assertThat(pool.submit(() -> "next").join()).isEqualTo("next");
+    }
 }

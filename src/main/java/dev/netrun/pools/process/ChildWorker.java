@@ -54,11 +54,16 @@ final class ChildWorker {
     }
 
     void run() {
-        try {
-            context.call(() -> {
+        // An anonymous class, not a lambda: the path to the handshake stays clear of java.lang.invoke.
+        Callable<Void> loop = new Callable<>() {
+            @Override
+            public Void call() throws IOException {
                 loop();
                 return null;
-            });
+            }
+        };
+        try {
+            context.call(loop);
         } catch (Throwable e) {
             System.err.println("Worker " + workerId + " of pool '" + pool + "' failed: " + e);
             e.printStackTrace();
@@ -69,9 +74,9 @@ final class ChildWorker {
     private void loop() throws IOException {
         FrameBuffer hello = new FrameBuffer(16);
         hello.writeInt(Frame.PROTOCOL_VERSION);
-        hello.writeLong(ProcessHandle.current().pid());
         writer.append(Frame.HELLO, hello);
         writer.flush();
+        WorkerMain.watchParent();
 
         Frame frame;
         while ((frame = reader.read()) != null) {

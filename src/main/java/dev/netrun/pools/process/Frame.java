@@ -33,7 +33,7 @@ public record Frame(byte type, byte[] payload, int length) {
     public static final byte STOP = 3;
 
     // Worker to pool.
-    /** The handshake: protocol version and pid. */
+    /** The handshake: the protocol version. */
     public static final byte HELLO = 10;
     /** A task's outcome: id, status, run time, encoded value or exception. */
     public static final byte RESULT = 11;

@@ -3,7 +3,6 @@ package dev.netrun.pools.process;
 import dev.netrun.pools.RemoteTaskException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.ObjectOutputStream;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -31,8 +30,8 @@ public final class ThrowableCodec {
         int lengthPosition = out.size();
         out.writeInt(-1);
         int start = out.size();
-        try (ObjectOutputStream objects = new ObjectOutputStream(out)) {
-            objects.writeObject(failure);
+        try {
+            values.writeSerialized(failure, out);
         } catch (IOException | RuntimeException e) {
             out.truncate(start);
         }

@@ -31,9 +31,21 @@ public final class ValueCodec {
     private static final byte TAG_FALSE = 7;
     private static final byte TAG_DOUBLE = 8;
 
+    /** The header every Java serialization stream starts with: magic 0xACED, version 5. */
+    private static final byte[] STREAM_HEADER = {(byte) 0xAC, (byte) 0xED, 0x00, 0x05};
+
     private final DeserializationLimits limits;
     private final String allowedClasses;
     private final ObjectInputFilter allowedFilter;
+
+    /**
+     * One object stream per encoding thread, kept across values because building one costs more
+     * than writing a small value. Values stay independent: each encoding starts with a stream
+     * header and a reset, so it decodes on its own and shares no back-references with the last.
+     */
+    private final ThreadLocal<ReusableObjectStream> objectStreams = new ThreadLocal<>();
+
+    private static final int SCRATCH_KEPT_BYTES = 64 * 1024;
 
     /**
      * Creates a codec.
@@ -83,8 +95,89 @@ public final class ValueCodec {
             out.writeLong(Double.doubleToRawLongBits(number));
         } else {
             out.write(TAG_SERIALIZED);
-            try (ObjectOutputStream objects = new ObjectOutputStream(out)) {
-                objects.writeObject(value);
+            writeSerialized(value, out);
+        }
+    }
+
+    /**
+     * Encodes a value into a new array of exactly its size, through a buffer this thread keeps.
+     *
+     * @throws IOException if Java serialization fails
+     */
+    public byte[] encodeToBytes(Object value) throws IOException {
+        ReusableObjectStream stream = objectStreams.get();
+        FrameBuffer scratch = stream == null ? new FrameBuffer(1024) : stream.scratch;
+        scratch.reset(SCRATCH_KEPT_BYTES);
+        encode(value, scratch);
+        return scratch.toByteArray();
+    }
+
+    /** Appends a Java-serialized value, through this thread's reusable object stream. */
+    void writeSerialized(Object value, FrameBuffer out) throws IOException {
+        ReusableObjectStream stream = objectStreams.get();
+        if (stream == null || stream.sink.target != null) {
+            // None yet, or this thread is already inside writeSerialized (a value whose own
+            // serialization encodes another): that one gets a stream of its own.
+            stream = new ReusableObjectStream();
+            if (objectStreams.get() == null) {
+                objectStreams.set(stream);
+            }
+        }
+        out.write(STREAM_HEADER, 0, STREAM_HEADER.length);
+        stream.sink.target = out;
+        boolean written = false;
+        try {
+            stream.objects.reset();
+            stream.objects.writeObject(value);
+            stream.objects.flush();
+            written = true;
+        } finally {
+            stream.sink.target = null;
+            if (!written && objectStreams.get() == stream) {
+                // A failed write leaves the stream in an unknown state.
+                objectStreams.remove();
+            }
+        }
+    }
+
+    /** An object stream whose bytes go to whichever buffer is being encoded into. */
+    private static final class ReusableObjectStream {
+        final RedirectingOutputStream sink = new RedirectingOutputStream();
+        final ObjectOutputStream objects;
+        final FrameBuffer scratch = new FrameBuffer(1024);
+
+        ReusableObjectStream() throws IOException {
+            // The header written here goes nowhere; writeSerialized writes one per value.
+            objects = new CompactObjectOutputStream(sink);
+        }
+    }
+
+    /** Writes class descriptors in the compact form of {@link CompactClassDescriptors}. */
+    private static final class CompactObjectOutputStream extends ObjectOutputStream {
+        CompactObjectOutputStream(java.io.OutputStream out) throws IOException {
+            super(out);
+        }
+
+        @Override
+        protected void writeClassDescriptor(ObjectStreamClass descriptor) throws IOException {
+            CompactClassDescriptors.write(descriptor, this);
+        }
+    }
+
+    private static final class RedirectingOutputStream extends java.io.OutputStream {
+        FrameBuffer target;
+
+        @Override
+        public void write(int b) {
+            if (target != null) {
+                target.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            if (target != null) {
+                target.write(bytes, offset, length);
             }
         }
     }
@@ -204,17 +297,28 @@ public final class ValueCodec {
         }
     }
 
-    /** Resolves classes with a given loader first, then as Java serialization normally does. */
+    /**
+     * Reads compact class descriptors, resolving classes with a given loader first, then as Java
+     * serialization normally does.
+     */
     private static final class LoaderObjectInputStream extends ObjectInputStream {
         private final ClassLoader loader;
 
         LoaderObjectInputStream(InputStream in, ClassLoader loader) throws IOException {
             super(in);
-            this.loader = loader;
+            this.loader = loader == null ? ClassLoader.getSystemClassLoader() : loader;
+        }
+
+        @Override
+        protected ObjectStreamClass readClassDescriptor() throws IOException, ClassNotFoundException {
+            return CompactClassDescriptors.read(this, loader);
         }
 
         @Override
         protected Class<?> resolveClass(ObjectStreamClass descriptor) throws IOException, ClassNotFoundException {
+            if (descriptor.forClass() != null) {
+                return descriptor.forClass();
+            }
             if (loader != null) {
                 try {
                     return Class.forName(descriptor.getName(), false, loader);

@@ -58,36 +58,43 @@ public final class WorkerMain {
         }
         String pool = args[1];
         int workerId = Integer.parseInt(args[2]);
-        long parentPid = Long.parseLong(args[3]);
+        parentPid = Long.parseLong(args[3]);
         DeserializationLimits limits = new DeserializationLimits(Integer.parseInt(args[4]), Integer.parseInt(args[5]),
                 Long.parseLong(args[6]), Integer.parseInt(args[7]));
         String allowedClasses = args[8].isEmpty() ? null : args[8];
 
-        watchParent(parentPid);
         ValueCodec codec = new ValueCodec(limits, allowedClasses);
         FrameReader reader = new FrameReader(new FileInputStream(FileDescriptor.in),
                 limits.maxBytes() + Frame.MAX_OVERHEAD_BYTES);
         new ChildWorker(pool, workerId, reader, writer, codec).run();
     }
 
-    /** Starts a daemon thread that ends this JVM once the pool's JVM is gone, even while a task runs. */
-    private static void watchParent(long parentPid) {
-        Optional<Instant> parentStart = ProcessHandle.of(parentPid).flatMap(handle -> handle.info().startInstant());
-        Thread watchdog = new Thread(() -> {
-            while (true) {
-                Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
-                boolean alive = parent.isPresent() && parent.get().isAlive() && sameStart(parentStart, parent.get());
-                if (!alive) {
-                    System.err.println("Pool JVM " + parentPid + " is gone; worker exits");
-                    Runtime.getRuntime().halt(EXIT_PARENT_GONE);
-                }
-                try {
-                    Thread.sleep(WATCHDOG_INTERVAL_MILLIS);
-                } catch (InterruptedException e) {
-                    return;
+    /** The pid of the pool's JVM; written once by {@code main} before any other thread starts. */
+    private static long parentPid;
+
+    /**
+     * Starts a daemon thread that ends this JVM once the pool's JVM is gone, even while a task runs.
+     * Called after the handshake, so that looking up processes does not delay it.
+     */
+    static void watchParent() {
+        Thread watchdog = new Thread("netrun-parent-watchdog") {
+            @Override
+            public void run() {
+                Optional<Instant> parentStart = ProcessHandle.of(parentPid).flatMap(handle -> handle.info().startInstant());
+                while (true) {
+                    Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
+                    if (parent.isEmpty() || !parent.get().isAlive() || !sameStart(parentStart, parent.get())) {
+                        System.err.println("Pool JVM " + parentPid + " is gone; worker exits");
+                        Runtime.getRuntime().halt(EXIT_PARENT_GONE);
+                    }
+                    try {
+                        Thread.sleep(WATCHDOG_INTERVAL_MILLIS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                 }
             }
-        }, "netrun-parent-watchdog");
+        };
         watchdog.setDaemon(true);
         watchdog.start();
     }
