@@ -11,6 +11,7 @@ final class ProcessPoolBench {
 
     static final int TINY_TASKS = 50_000;
     private static final int TINY_ROUNDS = 5;
+    private static final int TINY_WARMUP_ROUNDS = 5;
     private static final int ROUND_TRIP_WARMUP = 5_000;
     private static final int ROUND_TRIPS = 20_000;
     private static final int START_RUNS = 5;
@@ -46,7 +47,7 @@ final class ProcessPoolBench {
         Samples samples = new Samples(TINY_ROUNDS);
         @SuppressWarnings({"unchecked", "rawtypes"})
         CompletableFuture<Integer>[] futures = new CompletableFuture[TINY_TASKS];
-        for (int round = -2; round < TINY_ROUNDS; round++) {
+        for (int round = -TINY_WARMUP_ROUNDS; round < TINY_ROUNDS; round++) {
             long started = System.nanoTime();
             for (int i = 0; i < TINY_TASKS; i++) {
                 int value = i;
@@ -75,15 +76,16 @@ final class ProcessPoolBench {
 
     /**
      * Median rate in MB/s at which a {@code byte[]} of {@code size} bytes travels to a worker inside
-     * a task and back as its result; the bytes of both directions count.
+     * a task and back as its result, after {@code warmups} unmeasured runs; the bytes of both
+     * directions count.
      */
-    static double roundTripMegabytesPerSecond(ManagedPool pool, int size, int runs) {
+    static double roundTripMegabytesPerSecond(ManagedPool pool, int size, int warmups, int runs) {
         byte[] data = new byte[size];
         for (int i = 0; i < size; i++) {
             data[i] = (byte) i;
         }
         Samples samples = new Samples(runs);
-        for (int run = -2; run < runs; run++) {
+        for (int run = -warmups; run < runs; run++) {
             long started = System.nanoTime();
             byte[] echoed = pool.submit(() -> data).join();
             long elapsed = System.nanoTime() - started;

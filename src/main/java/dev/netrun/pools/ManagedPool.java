@@ -67,7 +67,12 @@ public final class ManagedPool implements AutoCloseable {
     private final ReentrantLock lifecycleLock = new ReentrantLock();
     private volatile RunState runState = RunState.NEW;
 
-    /** Tasks submitted and not yet ended; {@code outstandingLock} guards waiting for it to reach 0. */
+    /**
+     * Tasks submitted and not yet ended, counted for process pools only, whose stop waits for the
+     * count to reach 0 (a thread pool's stop joins its threads instead); {@code outstandingLock}
+     * guards waiting for it.
+     */
+    private final boolean countsOutstanding;
     private final AtomicLong outstanding = new AtomicLong();
     private final ReentrantLock outstandingLock = new ReentrantLock();
     private final Condition noneOutstanding = outstandingLock.newCondition();
@@ -85,6 +90,7 @@ public final class ManagedPool implements AutoCloseable {
         }
         this.workers = Collections.unmodifiableList(states);
         this.queue = new TaskQueue(config.getSize());
+        this.countsOutstanding = config.getType() == PoolType.PROCESS;
         this.nodes = new NodeRegistry(config.getName());
         this.group = config.getType() == PoolType.THREAD
                 ? new ThreadWorkerGroup(this, workers, queue, nodes)
@@ -377,7 +383,9 @@ public final class ManagedPool implements AutoCloseable {
         Duration timeout = options.getTimeout().orElse(group.defaultTaskTimeout());
         PoolTask<T> task = new PoolTask<>(this, taskIds.incrementAndGet(), callable, awaitStage,
                 options.getNode().orElse(null), timeout, pinned);
-        outstanding.incrementAndGet();
+        if (countsOutstanding) {
+            outstanding.incrementAndGet();
+        }
         try {
             group.prepare(task);
         } catch (RuntimeException e) {
@@ -451,7 +459,7 @@ public final class ManagedPool implements AutoCloseable {
 
     /** Counts a task as ended; called exactly once per submitted task. */
     void taskEnded() {
-        if (outstanding.decrementAndGet() == 0) {
+        if (countsOutstanding && outstanding.decrementAndGet() == 0) {
             outstandingLock.lock();
             try {
                 noneOutstanding.signalAll();
@@ -459,11 +467,6 @@ public final class ManagedPool implements AutoCloseable {
                 outstandingLock.unlock();
             }
         }
-    }
-
-    /** Returns the number of tasks submitted and not yet ended. */
-    long outstandingTasks() {
-        return outstanding.get();
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.netrun.pools;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
@@ -13,14 +15,30 @@ import java.util.concurrent.ScheduledFuture;
  * it is cancelled or dropped at a forced stop; {@code RUNNING} → {@code QUEUED} when a worker JVM
  * that held it without starting it died. Ending happens exactly once per task, through
  * {@link #finish}, {@link #finishResolved} or {@link #drop}, and tells the pool, which counts the
- * tasks it still owes. The state and the running thread are guarded by this object's monitor, so
- * that an interrupt for this task can never reach the worker's next task.
+ * tasks it still owes.
+ *
+ * <p>The state changes by compare-and-set. An interrupt for a running task passes through
+ * {@code INTERRUPTING} to {@code INTERRUPTED}, both still running; ending waits while a task is
+ * {@code INTERRUPTING}, so the interrupt has landed before the worker clears it, and can never
+ * reach the worker's next task (the scheme {@link java.util.concurrent.FutureTask} uses).
  */
 final class PoolTask<T> {
 
     private static final int QUEUED = 0;
     private static final int RUNNING = 1;
-    private static final int ENDED = 2;
+    private static final int INTERRUPTING = 2;
+    private static final int INTERRUPTED = 3;
+    private static final int ENDED = 4;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(PoolTask.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final ManagedPool pool;
     private final long id;
@@ -31,12 +49,14 @@ final class PoolTask<T> {
     private final WorkerState pinnedWorker;
     private final TaskFuture<T> future;
 
-    /** The serialized callable, for a process pool; written once before the task is queued. */
+    /** The serialized callable, for a process pool: the first {@code payloadLength} bytes. */
     private byte[] payload;
+    private int payloadLength;
 
-    private int state = QUEUED;
-    private Thread runner;
-    private ScheduledFuture<?> timeoutHandle;
+    private volatile int state = QUEUED;
+    /** The thread running the task in a thread pool; written before the state becomes RUNNING. */
+    private volatile Thread runner;
+    private volatile ScheduledFuture<?> timeoutHandle;
 
     PoolTask(ManagedPool pool, long id, SerializableCallable<?> callable, boolean awaitStage, String node,
             Duration timeout, WorkerState pinnedWorker) {
@@ -89,8 +109,13 @@ final class PoolTask<T> {
         return payload;
     }
 
-    void setPayload(byte[] payload) {
+    int payloadLength() {
+        return payloadLength;
+    }
+
+    void setPayload(byte[] payload, int length) {
         this.payload = payload;
+        this.payloadLength = length;
     }
 
     /**
@@ -99,33 +124,38 @@ final class PoolTask<T> {
      * was cancelled while a worker was taking it.
      */
     boolean start(Thread thread) {
-        synchronized (this) {
-            if (state == QUEUED && !future.isDone()) {
-                state = RUNNING;
-                runner = thread;
-                return true;
-            }
+        runner = thread;
+        if (!future.isDone() && STATE.compareAndSet(this, QUEUED, RUNNING)) {
+            return true;
         }
         drop(null);
         return false;
     }
 
-    synchronized boolean isRunning() {
-        return state == RUNNING;
+    boolean isRunning() {
+        int current = state;
+        return current == RUNNING || current == INTERRUPTING || current == INTERRUPTED;
     }
 
-    synchronized void setTimeoutHandle(ScheduledFuture<?> handle) {
-        if (state == ENDED) {
+    void setTimeoutHandle(ScheduledFuture<?> handle) {
+        timeoutHandle = handle;
+        if (state == ENDED || state == QUEUED) {
             handle.cancel(false);
-        } else {
-            timeoutHandle = handle;
         }
     }
 
     /** Interrupts the thread running this task, if it still runs this task. */
-    synchronized void interruptIfRunning() {
-        if (state == RUNNING && runner != null) {
-            runner.interrupt();
+    void interruptIfRunning() {
+        if (!STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+            return;
+        }
+        try {
+            Thread thread = runner;
+            if (thread != null) {
+                thread.interrupt();
+            }
+        } finally {
+            state = INTERRUPTED;
         }
     }
 
@@ -171,19 +201,12 @@ final class PoolTask<T> {
      * or its future is done (it was cancelled), in which case this ends it.
      */
     boolean returnToQueue() {
-        synchronized (this) {
-            if (state == ENDED) {
-                return false;
-            }
-            if (!future.isDone()) {
-                state = QUEUED;
-                runner = null;
-                if (timeoutHandle != null) {
-                    timeoutHandle.cancel(false);
-                    timeoutHandle = null;
-                }
-                return true;
-            }
+        if (state == ENDED) {
+            return false;
+        }
+        if (!future.isDone() && STATE.compareAndSet(this, RUNNING, QUEUED)) {
+            cancelTimeout();
+            return true;
         }
         drop(null);
         return false;
@@ -204,17 +227,31 @@ final class PoolTask<T> {
         return true;
     }
 
-    private synchronized boolean markEnded() {
-        if (state == ENDED) {
-            return false;
+    /** Moves the task to ENDED once; waits out an interrupt in flight. Returns whether this call ended it. */
+    private boolean markEnded() {
+        while (true) {
+            int current = state;
+            if (current == ENDED) {
+                return false;
+            }
+            if (current == INTERRUPTING) {
+                Thread.onSpinWait();
+                continue;
+            }
+            if (STATE.compareAndSet(this, current, ENDED)) {
+                runner = null;
+                cancelTimeout();
+                return true;
+            }
         }
-        state = ENDED;
-        runner = null;
-        if (timeoutHandle != null) {
-            timeoutHandle.cancel(false);
+    }
+
+    private void cancelTimeout() {
+        ScheduledFuture<?> handle = timeoutHandle;
+        if (handle != null) {
             timeoutHandle = null;
+            handle.cancel(false);
         }
-        return true;
     }
 
     /**

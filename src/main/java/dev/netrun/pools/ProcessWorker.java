@@ -388,7 +388,7 @@ final class ProcessWorker implements Runnable {
                 prefix.writeLong(task.id());
                 prefix.write(task.awaitsStage() ? Frame.FLAG_AWAIT_STAGE : 0);
                 prefix.writeString(task.node());
-                writer.append(Frame.TASK, prefix, task.payload(), 0, task.payload().length);
+                writer.append(Frame.TASK, prefix, task.payload(), 0, task.payloadLength());
             }
             writer.flush();
         } catch (IOException e) {
@@ -402,7 +402,7 @@ final class ProcessWorker implements Runnable {
             return;
         }
         inFlight.addLast(task);
-        inFlightBytes += task.payload().length;
+        inFlightBytes += task.payloadLength();
         tasksSentToChild++;
         state.acquireTask();
         batch.add(task);
@@ -479,6 +479,7 @@ final class ProcessWorker implements Runnable {
                 onHello(source);
                 break;
             case Frame.RESULT:
+            case Frame.RESULT_BYTES:
                 onResult(source, frame);
                 break;
             case Frame.STOPPED:
@@ -536,7 +537,7 @@ final class ProcessWorker implements Runnable {
                         + (head == null ? "no task" : "task " + head.id()));
             }
             task = inFlight.pollFirst();
-            inFlightBytes -= task.payload().length;
+            inFlightBytes -= task.payloadLength();
             state.releaseTask();
             averageRunNanos = averageRunNanos == 0 ? Math.max(1, runNanos)
                     : averageRunNanos + (runNanos - averageRunNanos) / 8;

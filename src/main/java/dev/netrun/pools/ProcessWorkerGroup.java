@@ -243,22 +243,22 @@ final class ProcessWorkerGroup extends WorkerGroup {
     @Override
     void prepare(PoolTask<?> task) {
         requireAvailable(task.pinnedWorker());
-        byte[] encoded;
+        ValueCodec.Encoded encoded;
         try {
             encoded = codec.encodeToBytes(task.callable());
         } catch (IOException | RuntimeException e) {
             throw Serialization.unserializable(task.callable(), "task for pool '" + pool.getName() + "'", e);
         }
         int maxBytes = options.getDeserializationLimits().maxBytes();
-        if (encoded.length > maxBytes) {
+        if (encoded.length() > maxBytes) {
             DeserializationRejectedException rejected = new DeserializationRejectedException("Task " + task.id()
-                    + " for pool '" + pool.getName() + "' was not sent: its size of " + encoded.length
+                    + " for pool '" + pool.getName() + "' was not sent: its size of " + encoded.length()
                     + " bytes exceeds maxBytes " + maxBytes
                     + "; raise DeserializationLimits.maxBytes in the pool's ProcessOptions or send less data", "maxBytes");
             log.warn(rejected.getMessage());
             throw rejected;
         }
-        task.setPayload(encoded);
+        task.setPayload(encoded.bytes(), encoded.length());
     }
 
     @Override
@@ -358,6 +358,14 @@ final class ProcessWorkerGroup extends WorkerGroup {
                         + " was rejected: its frame of " + frame.length() + " bytes exceeds maxBytes " + maxBytes
                         + "; raise DeserializationLimits.maxBytes in the pool's ProcessOptions or return less data",
                         "maxBytes");
+            } else if (frame.type() == Frame.RESULT_BYTES) {
+                value = frame.bulk();
+                int maxArrayLength = options.getDeserializationLimits().maxArrayLength();
+                failure = frame.bulk().length <= maxArrayLength ? null : new DeserializationRejectedException(
+                        "Deserialization of the result of task " + task.id() + " was rejected: its byte array of "
+                        + "length " + frame.bulk().length + " exceeds maxArrayLength " + maxArrayLength + "; raise "
+                        + "DeserializationLimits.maxArrayLength in the pool's ProcessOptions or return less data",
+                        "maxArrayLength");
             } else if (status == Frame.STATUS_OK) {
                 value = codec.decode(in, loader, "the result of task " + task.id());
                 failure = null;

@@ -203,6 +203,13 @@ final class ChildWorker {
     }
 
     private void sendValue(long taskId, long runNanos, Object value) throws IOException {
+        if (value instanceof byte[] bytes && bytes.length <= codec.limits().maxBytes()) {
+            // Written straight from the task's array, without a copy into the result buffer.
+            startResult(taskId, Frame.STATUS_OK, runNanos);
+            writer.append(Frame.RESULT_BYTES, result, bytes, 0, bytes.length);
+            writer.flush();
+            return;
+        }
         startResult(taskId, Frame.STATUS_OK, runNanos);
         int valueStart = result.size();
         Throwable failure = null;

@@ -8,10 +8,13 @@ package dev.netrun.pools.process;
  * worker's standard output between frames can be told apart and is delivered as {@link #STRAY}.
  *
  * @param type the frame type, one of the constants below
- * @param payload the payload; for an oversized frame, only its first {@link #OVERSIZED_PREFIX} bytes
+ * @param payload the payload; for an oversized frame, only its first {@link #OVERSIZED_PREFIX} bytes;
+ *     for a RESULT_BYTES frame, only its header
  * @param length the payload length announced on the wire
+ * @param bulk for a RESULT_BYTES frame, the bytes after the header, read straight into their own
+ *     array; otherwise {@code null}
  */
-public record Frame(byte type, byte[] payload, int length) {
+public record Frame(byte type, byte[] payload, int length, byte[] bulk) {
 
     /** The first byte of every frame. */
     public static final byte MAGIC = (byte) 0xFE;
@@ -37,6 +40,13 @@ public record Frame(byte type, byte[] payload, int length) {
     public static final byte HELLO = 10;
     /** A task's outcome: id, status, run time, encoded value or exception. */
     public static final byte RESULT = 11;
+    /**
+     * A task's {@code byte[]} result: the RESULT header (id, status, run time) followed by the
+     * bytes themselves, which both sides move without copying them into a buffer.
+     */
+    public static final byte RESULT_BYTES = 14;
+    /** The bytes of the header of RESULT and RESULT_BYTES frames: task id, status, run time. */
+    public static final int RESULT_HEADER_BYTES = 8 + 1 + 8;
     /** Text the worker's code printed to {@code System.out}. */
     public static final byte OUTPUT = 12;
     /** The stop hooks have run; the worker exits next. */
@@ -59,6 +69,6 @@ public record Frame(byte type, byte[] payload, int length) {
 
     /** Returns whether the payload was too large to read and only its prefix is kept. */
     public boolean isOversized() {
-        return payload.length < length;
+        return payload.length + (bulk == null ? 0 : bulk.length) < length;
     }
 }

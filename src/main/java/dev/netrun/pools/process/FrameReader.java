@@ -61,11 +61,18 @@ public final class FrameReader {
             byte[] prefix = new byte[Math.min(length, Frame.OVERSIZED_PREFIX)];
             readFully(prefix, prefix.length);
             skip((long) length - prefix.length);
-            return new Frame(type, prefix, length);
+            return new Frame(type, prefix, length, null);
+        }
+        if (type == Frame.RESULT_BYTES && length >= Frame.RESULT_HEADER_BYTES) {
+            byte[] header = new byte[Frame.RESULT_HEADER_BYTES];
+            readFully(header, header.length);
+            byte[] bulk = new byte[length - header.length];
+            readFully(bulk, bulk.length);
+            return new Frame(type, header, length, bulk);
         }
         byte[] payload = new byte[length];
         readFully(payload, length);
-        return new Frame(type, payload, length);
+        return new Frame(type, payload, length, null);
     }
 
     /** Returns whether bytes of a next frame are already buffered, so reading it will not block. */
@@ -95,7 +102,7 @@ public final class FrameReader {
         }
         byte[] text = Arrays.copyOf(buffer, end);
         position = end < limit && buffer[end] == '\n' ? end + 1 : end;
-        return new Frame(Frame.STRAY, text, text.length);
+        return new Frame(Frame.STRAY, text, text.length, null);
     }
 
     /** Moves the unread bytes to the front of the buffer. */

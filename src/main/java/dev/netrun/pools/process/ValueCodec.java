@@ -99,17 +99,26 @@ public final class ValueCodec {
         }
     }
 
+    /** An encoded value: the first {@code length} bytes of {@code bytes}. */
+    public record Encoded(byte[] bytes, int length) {
+    }
+
     /**
-     * Encodes a value into a new array of exactly its size, through a buffer this thread keeps.
+     * Encodes a value through a buffer this thread keeps. A small encoding is copied out; a large
+     * one keeps the array it was written to, so its bytes are not copied again.
      *
      * @throws IOException if Java serialization fails
      */
-    public byte[] encodeToBytes(Object value) throws IOException {
+    public Encoded encodeToBytes(Object value) throws IOException {
         ReusableObjectStream stream = objectStreams.get();
         FrameBuffer scratch = stream == null ? new FrameBuffer(1024) : stream.scratch;
         scratch.reset(SCRATCH_KEPT_BYTES);
         encode(value, scratch);
-        return scratch.toByteArray();
+        int length = scratch.size();
+        if (length >= SCRATCH_KEPT_BYTES) {
+            return new Encoded(scratch.detach(1024), length);
+        }
+        return new Encoded(scratch.toByteArray(), length);
     }
 
     /** Appends a Java-serialized value, through this thread's reusable object stream. */
