@@ -4,15 +4,14 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.concurrent.SynchronousQueue;
 
 /** What two JVMs and a pipe can do without the library: the figures the pool is measured against. */
 final class Baselines {
 
     private static final int START_RUNS = 10;
-    private static final int PING_PONG_WARMUP = 5_000;
-    private static final int PING_PONG_ROUNDS = 20_000;
     private static final int PIPE_CHUNK = 1 << 20;
-    private static final long PIPE_BYTES = 1L << 30;
+    private static final long PIPE_BYTES = 256L << 20;
 
     private Baselines() {
     }
@@ -44,32 +43,66 @@ final class Baselines {
         }
     }
 
-    /** Round trips of one byte to an echoing JVM over its standard streams: p50 and p99 in ns. */
-    static long[] pingPongNanos() throws IOException, InterruptedException {
-        Process child = Children.start("echo");
-        OutputStream out = child.getOutputStream();
-        InputStream in = child.getInputStream();
-        Samples samples = new Samples(PING_PONG_ROUNDS);
-        try {
-            for (int i = 0; i < PING_PONG_WARMUP + PING_PONG_ROUNDS; i++) {
+    /**
+     * A JVM that echoes single bytes over its standard streams, for round-trip samples. With a
+     * reader thread, replies are read by a second thread of this JVM and handed to the caller, the
+     * least that any pool with a reader thread has to do.
+     */
+    static final class PingPong implements AutoCloseable {
+        private final Process child;
+        private final OutputStream out;
+        private final InputStream in;
+        private final SynchronousQueue<Integer> replies;
+
+        PingPong(boolean readerThread) throws IOException {
+            child = Children.start("echo");
+            out = child.getOutputStream();
+            in = child.getInputStream();
+            replies = readerThread ? new SynchronousQueue<>() : null;
+            if (readerThread) {
+                Thread reader = new Thread(() -> {
+                    try {
+                        for (int b = in.read(); b >= 0; b = in.read()) {
+                            replies.put(b);
+                        }
+                    } catch (IOException | InterruptedException e) {
+                        // The child ended; the caller notices when no reply comes.
+                    }
+                }, "ping-pong-reader");
+                reader.setDaemon(true);
+                reader.start();
+            }
+        }
+
+        /** Runs {@code rounds} one-byte round trips, adding their times to {@code samples} if given. */
+        void run(int rounds, Samples samples) throws IOException, InterruptedException {
+            for (int i = 0; i < rounds; i++) {
                 long started = System.nanoTime();
                 out.write(i & 0x7f);
                 out.flush();
-                if (in.read() < 0) {
+                int reply = replies == null ? in.read() : replies.take();
+                if (reply < 0) {
                     throw new IOException("Echo child ended early");
                 }
-                if (i >= PING_PONG_WARMUP) {
+                if (samples != null) {
                     samples.add(System.nanoTime() - started);
                 }
             }
-        } finally {
-            out.close();
-            child.waitFor();
         }
-        return new long[] {samples.median(), samples.percentile(0.99)};
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+            try {
+                child.waitFor();
+            } catch (InterruptedException e) {
+                child.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
-    /** Bandwidth in MB/s of large writes through a pipe into a JVM that reads them. */
+    /** Bandwidth in MB/s of 256 MiB of 1 MiB writes through a pipe into a JVM that reads them. */
     static double pipeMegabytesPerSecond() throws IOException, InterruptedException {
         Process child = Children.start("sink");
         byte[] chunk = new byte[PIPE_CHUNK];

@@ -61,30 +61,52 @@ final class ProcessPoolBench {
         return TINY_TASKS / (samples.median() / 1e9);
     }
 
-    /** Submit, wait, repeat: p50 and p99 of the round trip in ns. */
-    static long[] sequentialRoundTripNanos(ManagedPool pool) {
-        Samples samples = new Samples(ROUND_TRIPS);
-        for (int i = 0; i < ROUND_TRIP_WARMUP + ROUND_TRIPS; i++) {
-            long started = System.nanoTime();
-            pool.submit(() -> 1).join();
-            if (i >= ROUND_TRIP_WARMUP) {
-                samples.add(System.nanoTime() - started);
+    /**
+     * Submit, wait, repeat, interleaved in blocks with one-byte round trips between two bare JVMs,
+     * directly and through a reader thread, so that all three see the same state of the machine.
+     * Returns p50 and p99 in ns of the pool, of the direct ping-pong, and of the one through a
+     * reader thread.
+     */
+    static long[] sequentialRoundTripNanos(ManagedPool pool) throws Exception {
+        int blocks = 10;
+        int perBlock = ROUND_TRIPS / blocks;
+        Samples poolSamples = new Samples(ROUND_TRIPS);
+        Samples directSamples = new Samples(ROUND_TRIPS);
+        Samples handOffSamples = new Samples(ROUND_TRIPS);
+        try (Baselines.PingPong direct = new Baselines.PingPong(false);
+                Baselines.PingPong handOff = new Baselines.PingPong(true)) {
+            direct.run(ROUND_TRIP_WARMUP, null);
+            handOff.run(ROUND_TRIP_WARMUP, null);
+            for (int i = 0; i < ROUND_TRIP_WARMUP; i++) {
+                pool.submit(() -> 1).join();
+            }
+            for (int block = 0; block < blocks; block++) {
+                direct.run(perBlock, directSamples);
+                handOff.run(perBlock, handOffSamples);
+                for (int i = 0; i < perBlock; i++) {
+                    long started = System.nanoTime();
+                    pool.submit(() -> 1).join();
+                    poolSamples.add(System.nanoTime() - started);
+                }
             }
         }
-        return new long[] {samples.median(), samples.percentile(0.99)};
+        return new long[] {poolSamples.median(), poolSamples.percentile(0.99), directSamples.median(),
+            directSamples.percentile(0.99), handOffSamples.median(), handOffSamples.percentile(0.99)};
     }
 
     /**
      * Median rate in MB/s at which a {@code byte[]} of {@code size} bytes travels to a worker inside
      * a task and back as its result, after {@code warmups} unmeasured runs; the bytes of both
-     * directions count.
+     * directions count. Each measured run alternates with a raw pipe run, so that both see the
+     * same state of the machine; the second element is the raw pipe's median in MB/s.
      */
-    static double roundTripMegabytesPerSecond(ManagedPool pool, int size, int warmups, int runs) {
+    static double[] roundTripMegabytesPerSecond(ManagedPool pool, int size, int warmups, int runs) throws Exception {
         byte[] data = new byte[size];
         for (int i = 0; i < size; i++) {
             data[i] = (byte) i;
         }
         Samples samples = new Samples(runs);
+        double[] pipe = new double[runs];
         for (int run = -warmups; run < runs; run++) {
             long started = System.nanoTime();
             byte[] echoed = pool.submit(() -> data).join();
@@ -94,9 +116,11 @@ final class ProcessPoolBench {
             }
             if (run >= 0) {
                 samples.add(elapsed);
+                pipe[run] = Baselines.pipeMegabytesPerSecond();
             }
         }
-        return 2.0 * size / 1e6 / (samples.median() / 1e9);
+        java.util.Arrays.sort(pipe);
+        return new double[] {2.0 * size / 1e6 / (samples.median() / 1e9), pipe[runs / 2]};
     }
 
     /** Mean resident memory in KiB of the pool's idle worker JVMs. */

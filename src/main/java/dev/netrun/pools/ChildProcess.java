@@ -19,12 +19,20 @@ import org.slf4j.MDC;
  * logs its standard error and keeps the last lines. When the frame stream ends, the reader waits
  * for the JVM to exit and reports the exit status. Writes go through a {@link FrameWriter}, which
  * serializes them.
+ *
+ * <p>The reader completes task futures itself, so callbacks registered on them run on it. A
+ * callback that blocks would stall this worker's results, or deadlock if it waits for one of them,
+ * so {@link #handOverIfStalled} gives reading to a new thread when a completion takes longer than
+ * {@value #STALLED_COMPLETION_MILLIS} ms. Exactly one thread, {@code readerOwner}, reads at a time:
+ * a replaced reader stops once its callback returns.
  */
 final class ChildProcess {
 
     private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
     private static final long EXIT_WAIT_MILLIS = 5_000;
     private static final long STDERR_DRAIN_MILLIS = 2_000;
+    /** Long enough that a garbage collection pause does not count as a blocking callback. */
+    static final long STALLED_COMPLETION_MILLIS = 500;
 
     private final ProcessWorker worker;
     private final Process process;
@@ -35,8 +43,14 @@ final class ChildProcess {
     private final FrameReader reader;
     private final StderrTail stderr = new StderrTail();
     private final long launchedNanos = System.nanoTime();
-    private final Thread readerThread;
+    private final String poolName;
+    private final int workerId;
     private final Thread stderrThread;
+    /** The thread that reads frames now. */
+    private volatile Thread readerOwner;
+    private int readerGeneration = 1;
+    /** When the reader started completing a task future, or 0 while it is not completing one. */
+    private volatile long completingSince;
 
     /**
      * Why the pool ended this JVM, or {@code null} if it did not; written once under the worker's
@@ -70,18 +84,55 @@ final class ChildProcess {
         this.output = LoggerFactory.getLogger("dev.netrun.pools.worker." + poolName);
         this.writer = new FrameWriter(process.getOutputStream());
         this.reader = new FrameReader(process.getInputStream(), maxPayloadBytes);
-        String prefix = "netrun-" + poolName + "-" + workerId;
-        this.readerThread = new Thread(() -> withDiagnosticContext(poolName, workerId, this::readFrames),
-                prefix + "-reader");
+        this.poolName = poolName;
+        this.workerId = workerId;
+        this.readerOwner = newReader("netrun-" + poolName + "-" + workerId + "-reader");
         this.stderrThread = new Thread(() -> withDiagnosticContext(poolName, workerId, this::readStderr),
-                prefix + "-stderr");
-        readerThread.setDaemon(true);
+                "netrun-" + poolName + "-" + workerId + "-stderr");
         stderrThread.setDaemon(true);
+    }
+
+    private Thread newReader(String name) {
+        Thread reader = new Thread(() -> withDiagnosticContext(poolName, workerId, this::readFrames), name);
+        reader.setDaemon(true);
+        return reader;
     }
 
     void startThreads() {
         stderrThread.start();
-        readerThread.start();
+        readerOwner.start();
+    }
+
+    /** Runs a task's completion on the reader thread, marked so that a stall can be noticed. */
+    void complete(Runnable completion) {
+        completingSince = System.nanoTime();
+        try {
+            completion.run();
+        } finally {
+            completingSince = 0;
+        }
+    }
+
+    /**
+     * Gives reading to a new thread if the reader has been completing one task future for longer
+     * than {@value #STALLED_COMPLETION_MILLIS} ms, because a callback on that future blocks.
+     * Called periodically by the pool's supervisor thread.
+     */
+    synchronized void handOverIfStalled() {
+        long since = completingSince;
+        if (since == 0 || System.nanoTime() - since < TimeUnit.MILLISECONDS.toNanos(STALLED_COMPLETION_MILLIS)) {
+            return;
+        }
+        Thread stalled = readerOwner;
+        readerGeneration++;
+        Thread next = newReader("netrun-" + poolName + "-" + workerId + "-reader-" + readerGeneration);
+        completingSince = 0;
+        readerOwner = next;
+        log.warn("A callback on a task future of pool '{}' has blocked the reader of worker {} (pid {}) for more "
+                + "than {} ms; reading goes on in thread {}. Use the *Async methods of CompletableFuture for "
+                + "callbacks that block", poolName, workerId, pid, STALLED_COMPLETION_MILLIS, next.getName());
+        log.debug("Stalled reader thread {} is at {}", stalled.getName(), (Object) stalled.getStackTrace());
+        next.start();
     }
 
     long pid() {
@@ -146,7 +197,9 @@ final class ChildProcess {
                 process.destroyForcibly();
                 process.waitFor();
             }
-            readerThread.join();
+            for (Thread reader = readerOwner; reader.isAlive() && reader == readerOwner; reader = readerOwner) {
+                reader.join();
+            }
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
@@ -169,9 +222,10 @@ final class ChildProcess {
     }
 
     private void readFrames() {
+        Thread self = Thread.currentThread();
         try {
             Frame frame;
-            while ((frame = reader.read()) != null) {
+            while (readerOwner == self && (frame = reader.read()) != null) {
                 switch (frame.type()) {
                     case Frame.OUTPUT:
                         output.info("[{}] {}", label, new String(frame.payload(), StandardCharsets.UTF_8));
@@ -183,7 +237,7 @@ final class ChildProcess {
                         output.warn("[{}] (stdout) {}", label, text);
                         break;
                     default:
-                        worker.onFrame(this, frame, reader.hasBuffered());
+                        worker.onFrame(this, frame);
                         break;
                 }
             }
@@ -193,7 +247,9 @@ final class ChildProcess {
             }
             process.destroyForcibly();
         }
-        worker.onExit(this, awaitExitStatus());
+        if (readerOwner == self) {
+            worker.onExit(this, awaitExitStatus());
+        }
     }
 
     /** Waits for the process to end after its output closed, and for its standard error to drain. */

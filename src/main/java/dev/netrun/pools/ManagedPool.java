@@ -392,6 +392,9 @@ public final class ManagedPool implements AutoCloseable {
             task.drop(e);
             return task.future();
         }
+        if (group.tryDeliver(task)) {
+            return task.future();
+        }
         if (!queue.offer(task)) {
             task.drop(null);
             throw notStarted();

@@ -99,8 +99,21 @@ final class ProcessWorker implements Runnable {
     private final Set<String> nodesSent = new HashSet<>();
     private ScheduledFuture<?> pendingLaunch;
     private boolean shutdown;
-    /** Results read but not yet handed to the completion executor; used by the reader thread only. */
-    private List<Runnable> pendingCompletions = new ArrayList<>();
+    /**
+     * Held while choosing tasks to send and writing them, by the dispatch thread or by a submitting
+     * thread that sends directly, so that tasks reach the JVM in the order they were put in flight.
+     * Taken before {@code lock}, never after it.
+     */
+    private final ReentrantLock sendLock = new ReentrantLock();
+
+    /**
+     * Whether the JVM is ready and holds no task: a hint, read without the lock, that lets a
+     * submitting thread skip {@link #sendDirect} cheaply while the worker is busy.
+     */
+    private volatile boolean idle;
+
+    /** Tasks whose encoded form is smaller than this may be written by the submitting thread. */
+    static final int MAX_DIRECT_PAYLOAD_BYTES = 16 * 1024;
 
     ProcessWorker(ProcessWorkerGroup group, WorkerState state) {
         this.group = group;
@@ -141,6 +154,7 @@ final class ProcessWorker implements Runnable {
                 pendingLaunch.cancel(false);
                 pendingLaunch = null;
             }
+            updateIdleLocked();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -355,28 +369,71 @@ final class ProcessWorker implements Runnable {
     private void send(ChildProcess target, PoolTask<?> first, FrameBuffer prefix) {
         List<PoolTask<?>> batch = new ArrayList<>();
         List<String> newNodes = new ArrayList<>();
-        lock.lock();
+        sendLock.lock();
         try {
-            if (child != target || phase != Phase.READY) {
-                // The JVM went away while this thread waited for a task, which it never started.
-                group.requeue(List.of(first));
-                return;
-            }
-            hold(first, batch, newNodes);
-            while (hasRoomLocked()) {
-                PoolTask<?> next = group.queue().poll(id);
-                if (next == null) {
-                    break;
+            lock.lock();
+            try {
+                if (child != target || phase != Phase.READY) {
+                    // The JVM went away while this thread waited for a task, which it never started.
+                    group.requeue(List.of(first));
+                    return;
                 }
-                hold(next, batch, newNodes);
+                hold(first, batch, newNodes);
+                while (hasRoomLocked()) {
+                    PoolTask<?> next = group.queue().poll(id);
+                    if (next == null) {
+                        break;
+                    }
+                    hold(next, batch, newNodes);
+                }
+            } finally {
+                lock.unlock();
             }
+            write(target, batch, newNodes, prefix);
         } finally {
-            lock.unlock();
+            sendLock.unlock();
         }
+    }
 
-        // Written outside the lock: a write can block until the JVM reads, and the JVM may first
-        // need this worker's reader to take its results. If the JVM died, its exit handling finds
-        // these tasks in flight.
+    /**
+     * Sends a task from the submitting thread, skipping the queue and the wake-up of the dispatch
+     * thread, if this worker's JVM is ready and idle and nobody else is sending to it. Returns
+     * whether the task was taken; a task that was not must be queued.
+     */
+    boolean sendDirect(PoolTask<?> task) {
+        if (!idle || task.payloadLength() >= MAX_DIRECT_PAYLOAD_BYTES || !sendLock.tryLock()) {
+            return false;
+        }
+        try {
+            List<PoolTask<?>> batch = new ArrayList<>(1);
+            List<String> newNodes = new ArrayList<>(1);
+            ChildProcess target;
+            lock.lock();
+            try {
+                if (shutdown || !inFlight.isEmpty() || !hasRoomLocked()) {
+                    return false;
+                }
+                target = child;
+                hold(task, batch, newNodes);
+            } finally {
+                lock.unlock();
+            }
+            write(target, batch, newNodes, new FrameBuffer(64));
+            return true;
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * Writes NODE frames and then TASK frames, with the send lock held but not the worker's lock: a
+     * write can block until the JVM reads, and the JVM may first need this worker's reader to take
+     * its results. If the JVM died, its exit handling finds these tasks in flight.
+     */
+    private void write(ChildProcess target, List<PoolTask<?>> batch, List<String> newNodes, FrameBuffer prefix) {
+        if (batch.isEmpty()) {
+            return;
+        }
         FrameWriter writer = target.writer();
         try {
             for (String node : newNodes) {
@@ -396,12 +453,17 @@ final class ProcessWorker implements Runnable {
         }
     }
 
+    private void updateIdleLocked() {
+        idle = phase == Phase.READY && child != null && inFlight.isEmpty() && !shutdown;
+    }
+
     /** Adds a task to the tasks in flight; called with the lock held. */
     private void hold(PoolTask<?> task, List<PoolTask<?>> batch, List<String> newNodes) {
         if (!task.start(null)) {
             return;
         }
         inFlight.addLast(task);
+        idle = false;
         inFlightBytes += task.payloadLength();
         tasksSentToChild++;
         state.acquireTask();
@@ -467,7 +529,7 @@ final class ProcessWorker implements Runnable {
     // ---------------------------------------------------------------- events from the JVM
 
     /** Handles a frame from a JVM, on its reader thread. */
-    void onFrame(ChildProcess source, Frame frame, boolean moreBuffered) throws IOException {
+    void onFrame(ChildProcess source, Frame frame) throws IOException {
         switch (frame.type()) {
             case Frame.HELLO:
                 int version = new FrameInput(frame.payload()).readInt();
@@ -487,9 +549,6 @@ final class ProcessWorker implements Runnable {
             default:
                 throw new IOException("Unexpected frame of type " + frame.type() + " from worker " + id);
         }
-        if (!moreBuffered) {
-            flushCompletions();
-        }
     }
 
     private void onHello(ChildProcess source) {
@@ -508,6 +567,7 @@ final class ProcessWorker implements Runnable {
             }
             startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - source.launchedNanos());
             handshake.complete(source);
+            updateIdleLocked();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -560,24 +620,30 @@ final class ProcessWorker implements Runnable {
             }
             long maxTasks = group.options().getMaxTasksPerWorker().orElse(0);
             recycle = maxTasks > 0 && tasksSentToChild >= maxTasks && inFlight.isEmpty() && phase == Phase.READY;
+            updateIdleLocked();
             changed.signalAll();
         } finally {
             lock.unlock();
         }
 
-        pendingCompletions.add(() -> group.complete(task, status, frame, in, id, source.pid()));
         if (recycle) {
             recycle(source);
         }
+        source.complete(() -> group.complete(task, status, frame, in, id, source.pid()));
     }
 
-    private void flushCompletions() {
-        if (pendingCompletions.isEmpty()) {
-            return;
+    /** Gives reading to a new thread if a callback blocks the reader of this worker's JVM. */
+    void handOverStalledReader() {
+        ChildProcess current;
+        lock.lock();
+        try {
+            current = child;
+        } finally {
+            lock.unlock();
         }
-        List<Runnable> batch = pendingCompletions;
-        pendingCompletions = new ArrayList<>();
-        group.completionExecutor().execute(() -> batch.forEach(Runnable::run));
+        if (current != null) {
+            current.handOverIfStalled();
+        }
     }
 
     /** Replaces a JVM that reached its task limit: it stops after its stop hooks, a new one starts. */
@@ -602,7 +668,6 @@ final class ProcessWorker implements Runnable {
 
     /** Handles the end of a JVM, on its reader thread, after its exit status is known. */
     void onExit(ChildProcess source, int exitStatus) {
-        flushCompletions();
         PoolTask<?> failedTask = null;
         Throwable failure = null;
         List<PoolTask<?>> unstarted = new ArrayList<>();
@@ -679,6 +744,7 @@ final class ProcessWorker implements Runnable {
                 replacing = true;
                 launchLocked();
             }
+            updateIdleLocked();
             changed.signalAll();
         } finally {
             lock.unlock();

@@ -13,22 +13,19 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The workers of a process pool: one {@link ProcessWorker} per worker, a supervisor thread
- * ({@code netrun-<pool>-supervisor}) for startup timeouts, task timeouts and delayed restarts, and
- * completion threads ({@code netrun-<pool>-completion-<n>}) that decode results and complete
- * futures. Futures are not completed on the threads that read from worker JVMs, so a callback that
- * blocks, even on another task of the same pool, cannot stall the results of a worker.
+ * The workers of a process pool: one {@link ProcessWorker} per worker, and a supervisor thread
+ * ({@code netrun-<pool>-supervisor}) for startup timeouts, task timeouts, delayed restarts, and a
+ * check every {@value #STALL_CHECK_MILLIS} ms for callbacks that block a worker's reader thread
+ * (see {@link ChildProcess}). A task submitted while a worker is idle and the queue is empty is
+ * written to that worker by the submitting thread, which saves a thread hand-off.
  *
  * <p>Tasks are serialized in the submitting thread, so a task that cannot be serialized fails its
  * own future at once. Node hooks are serialized when the node is registered and sent to a worker
@@ -50,7 +47,10 @@ final class ProcessWorkerGroup extends WorkerGroup {
 
     private volatile WorkerLauncher launcher;
     private volatile ScheduledThreadPoolExecutor scheduler;
-    private volatile ThreadPoolExecutor completions;
+    /** Where the search for an idle worker for a direct send starts, so idle workers share the work. */
+    private final AtomicInteger nextDirect = new AtomicInteger();
+
+    static final long STALL_CHECK_MILLIS = 100;
     private Thread[] dispatchers = new Thread[0];
 
     ProcessWorkerGroup(ManagedPool pool, List<WorkerState> workers, TaskQueue queue, NodeRegistry nodes,
@@ -81,10 +81,6 @@ final class ProcessWorkerGroup extends WorkerGroup {
         return scheduler;
     }
 
-    ExecutorService completionExecutor() {
-        return completions;
-    }
-
     int maxPayloadBytes() {
         return options.getDeserializationLimits().maxBytes() + Frame.MAX_OVERHEAD_BYTES;
     }
@@ -94,10 +90,10 @@ final class ProcessWorkerGroup extends WorkerGroup {
     @Override
     void start() {
         launcher = new WorkerLauncher(pool.getName(), options);
-        scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("netrun-" + pool.getName() + "-supervisor", false));
+        scheduler = new ScheduledThreadPoolExecutor(1, daemonThreads("netrun-" + pool.getName() + "-supervisor"));
         scheduler.setRemoveOnCancelPolicy(true);
-        completions = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                daemonThreads("netrun-" + pool.getName() + "-completion", true));
+        scheduler.scheduleWithFixedDelay(() -> slots.forEach(ProcessWorker::handOverStalledReader),
+                STALL_CHECK_MILLIS, STALL_CHECK_MILLIS, TimeUnit.MILLISECONDS);
 
         List<CompletableFuture<ChildProcess>> handshakes = new ArrayList<>();
         for (ProcessWorker slot : slots) {
@@ -219,20 +215,11 @@ final class ProcessWorkerGroup extends WorkerGroup {
 
     private void shutdownExecutors() {
         scheduler.shutdownNow();
-        completions.shutdown();
-        try {
-            if (!completions.awaitTermination(5, TimeUnit.SECONDS)) {
-                log.warn("Completion threads of pool '{}' are still running callbacks after stop", pool.getName());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
-    private static java.util.concurrent.ThreadFactory daemonThreads(String name, boolean numbered) {
-        AtomicInteger count = new AtomicInteger();
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
         return runnable -> {
-            Thread thread = new Thread(runnable, numbered ? name + "-" + count.incrementAndGet() : name);
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
         };
@@ -259,6 +246,26 @@ final class ProcessWorkerGroup extends WorkerGroup {
             throw rejected;
         }
         task.setPayload(encoded.bytes(), encoded.length());
+    }
+
+    @Override
+    boolean tryDeliver(PoolTask<?> task) {
+        WorkerState pinned = task.pinnedWorker();
+        if (pinned != null) {
+            return !queue.hasWaiting(pinned.getWorkerId()) && slots.get(pinned.getWorkerId()).sendDirect(task);
+        }
+        int start = Math.floorMod(nextDirect.getAndIncrement(), slots.size());
+        for (int i = 0; i < slots.size(); i++) {
+            int id = (start + i) % slots.size();
+            if (!queue.hasWaiting(id)) {
+                if (slots.get(id).sendDirect(task)) {
+                    return true;
+                }
+            } else {
+                return false;
+            }
+        }
+        return false;
     }
 
     @Override

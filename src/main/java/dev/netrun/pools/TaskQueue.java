@@ -224,6 +224,19 @@ final class TaskQueue {
         }
     }
 
+    /**
+     * Returns whether any task waits that a worker could take: in the shared queue, or in that
+     * worker's inbox. A task that skips the queue while none waits overtakes nothing.
+     */
+    boolean hasWaiting(int worker) {
+        lock.lock();
+        try {
+            return !shared.isEmpty() || !inboxes.get(worker).isEmpty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Returns the number of tasks waiting in the shared queue and all inboxes. */
     int size() {
         lock.lock();

@@ -47,6 +47,14 @@ abstract class WorkerGroup {
     void prepare(PoolTask<?> task) {
     }
 
+    /**
+     * Hands a prepared task straight to an idle worker, in the submitting thread, instead of
+     * queueing it. Returns whether the task was taken.
+     */
+    boolean tryDeliver(PoolTask<?> task) {
+        return false;
+    }
+
     /** Runs after a task was queued, in the submitting thread. */
     void afterOffer(PoolTask<?> task) {
     }
