@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.SynchronousQueue;
 
-/** What two JVMs and a pipe can do without the library: the figures the pool is measured against. */
+/** Baseline figures of two JVMs and a pipe without the library, which the pool is measured against. */
 final class Baselines {
 
     private static final int START_RUNS = 10;

@@ -7,7 +7,7 @@ import java.util.Locale;
 /** The rows of the result table: each figure beside its baseline from the same run and its target. */
 final class Results {
 
-    /** How a row compares with its target: a ratio against the baseline, or the figure itself. */
+    /** The comparison of a row with its target: a ratio against the baseline, or the figure itself. */
     enum Goal { RATIO_AT_LEAST, RATIO_AT_MOST, VALUE_AT_LEAST, VALUE_AT_MOST, NONE }
 
     private record Row(String measurement, double value, String unit, String baselineName, double baseline,

@@ -53,14 +53,14 @@ final class ChildProcess {
     private volatile long completingSince;
 
     /**
-     * Why the pool ended this JVM, or {@code null} if it did not; written once under the worker's
-     * lock before the JVM is killed or asked to stop.
+     * The reason the pool ended this JVM, or {@code null} if it did not. It is written once, under
+     * the worker's lock, before the JVM is killed or asked to stop.
      */
     private volatile Termination termination;
     /** The task whose timeout or cancellation ended this JVM, or -1. */
     private volatile long terminatedTaskId = -1;
 
-    /** Why the pool ended a worker JVM. */
+    /** The reasons the pool ends a worker JVM. */
     enum Termination {
         /** The running task exceeded its time limit. */
         TIMEOUT,

@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * completes its future: with its result, with its failure, or, when the pool is stopped with a time
  * limit that runs out, with a {@link java.util.concurrent.CancellationException}.
  *
- * <p>Methods are thread safe. Only {@link #start()}, {@link #stop()} and {@link #stop(Duration)}
- * block.
+ * <p>Methods are thread safe. Only {@link #start()}, {@link #stop()}, {@link #stop(Duration)} and
+ * {@link #close()} block. Submitting to a process pool serializes the task in the calling thread.
  */
 public final class ManagedPool implements AutoCloseable {
 
@@ -343,7 +343,7 @@ public final class ManagedPool implements AutoCloseable {
 
     /**
      * Submits a task that returns a {@link CompletionStage}; the future completes when that stage
-     * does. A process worker waits for the stage before it sends the result back; a thread worker
+     * does. A process worker waits for the stage before it sends the result back. A thread worker
      * is free again as soon as the task returns the stage.
      *
      * @param task the task

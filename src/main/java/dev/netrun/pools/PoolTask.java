@@ -86,17 +86,17 @@ final class PoolTask<T> {
         return awaitStage;
     }
 
-    /** The node the task belongs to, or {@code null}. */
+    /** Returns the node the task belongs to, or {@code null}. */
     String node() {
         return node;
     }
 
-    /** The time limit, or {@code null} for none. */
+    /** Returns the time limit, or {@code null} for none. */
     Duration timeout() {
         return timeout;
     }
 
-    /** The worker the task is pinned to, or {@code null}. */
+    /** Returns the worker the task is pinned to, or {@code null}. */
     WorkerState pinnedWorker() {
         return pinnedWorker;
     }
@@ -283,7 +283,7 @@ final class PoolTask<T> {
         pool.cancel(this, mayInterruptIfRunning);
     }
 
-    /** The failure of a task dropped because the pool stopped before it could run. */
+    /** Creates the failure of a task dropped because the pool stopped before it could run. */
     CancellationException droppedAtStop() {
         return new CancellationException("Task " + id + " of pool '" + poolName()
                 + "' was dropped because the pool stopped before it could run");

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Tasks in flight</h2>
  * The JVM runs tasks one at a time in the order they were sent. Besides the running task the
- * dispatch thread sends tasks ahead, so that a JVM running short tasks never waits for the next one:
+ * dispatch thread sends tasks ahead, so that a JVM running short tasks does not wait for the next one:
  * up to {@value #MAX_AHEAD} of them while the average task runs under
  * {@value #AHEAD_TARGET_NANOS} ns of work, and up to {@value #MAX_AHEAD_BYTES} bytes; none for
  * longer tasks. The first task in flight is the one running. When the JVM dies, that task fails,
@@ -91,7 +91,7 @@ final class ProcessWorker implements Runnable {
     private boolean proven;
     /** Whether the current JVM reported a failed start hook and exits by itself. */
     private boolean hookFailed;
-    /** Which hook failed for which task, for the log line written when that JVM exits. */
+    /** The hook that failed and its task, for the log line written when that JVM exits. */
     private String hookFailure;
     private boolean replacing;
     private int consecutiveFailures;
@@ -302,7 +302,7 @@ final class ProcessWorker implements Runnable {
 
     // ---------------------------------------------------------------- dispatch
 
-    /** The dispatch thread: wait for room in a ready JVM, take tasks, send them. */
+    /** Runs the dispatch loop: waits for room in a ready JVM, takes tasks, sends them. */
     @Override
     public void run() {
         FrameBuffer prefix = new FrameBuffer(256);
@@ -357,7 +357,7 @@ final class ProcessWorker implements Runnable {
         return inFlightBytes < MAX_AHEAD_BYTES && inFlight.size() < window();
     }
 
-    /** The number of tasks the JVM may hold: the running one plus those sent ahead. */
+    /** Returns the number of tasks the JVM may hold: the running one plus those sent ahead. */
     private int window() {
         if (averageRunNanos <= 0) {
             return 1;
@@ -397,7 +397,7 @@ final class ProcessWorker implements Runnable {
 
     /**
      * Sends a task from the submitting thread, skipping the queue and the wake-up of the dispatch
-     * thread, if this worker's JVM is ready and idle and nobody else is sending to it. Returns
+     * thread, if this worker's JVM is ready and idle and no other thread is sending to it. Returns
      * whether the task was taken; a task that was not must be queued.
      */
     boolean sendDirect(PoolTask<?> task) {
@@ -593,8 +593,8 @@ final class ProcessWorker implements Runnable {
         try {
             PoolTask<?> head = inFlight.peekFirst();
             if (child != source || head == null || head.id() != taskId) {
-                throw new IOException("Worker " + id + " answered task " + taskId + " but was running "
-                        + (head == null ? "no task" : "task " + head.id()));
+                throw new IOException("Worker " + id + " returned a result for task " + taskId + " but was running "
+                        + (head == null ? "no task" : "task " + head.id()) + "; its frame stream is out of step");
             }
             task = inFlight.pollFirst();
             inFlightBytes -= task.payloadLength();
@@ -693,7 +693,7 @@ final class ProcessWorker implements Runnable {
             state.clearInitializedNodes();
 
             // The first task in flight is the only one the JVM may have started, unless a start
-            // hook failed: then the JVM exited right after answering and started nothing else.
+            // hook failed: then the JVM exited right after sending that failure and started nothing else.
             PoolTask<?> head = inFlight.pollFirst();
             if (head != null) {
                 state.releaseTask();

@@ -47,7 +47,7 @@ final class ProcessWorkerGroup extends WorkerGroup {
 
     private volatile WorkerLauncher launcher;
     private volatile ScheduledThreadPoolExecutor scheduler;
-    /** Where the search for an idle worker for a direct send starts, so idle workers share the work. */
+    /** The worker id where the search for an idle worker for a direct send starts, so idle workers share the work. */
     private final AtomicInteger nextDirect = new AtomicInteger();
 
     static final long STALL_CHECK_MILLIS = 100;

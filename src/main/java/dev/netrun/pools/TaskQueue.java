@@ -13,9 +13,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * shared work waits.
  *
  * <p>All fields are guarded by {@code lock}. A worker that finds nothing to take parks on its own
- * condition and is recorded as idle; an offer wakes exactly the worker that should take the task
- * (the pinned one, or the most recently idle one for a shared task), so a task never wakes more
- * than one thread. Once {@link #close() closed}, offers are rejected and takers drain what is left,
+ * condition and is recorded as idle. An offer wakes exactly the worker that should take the task:
+ * the pinned one, or for a shared task the most recently idle one. So a task wakes at most one
+ * thread. Once {@link #close() closed}, offers are rejected and takers drain what is left,
  * then receive {@code null}.
  */
 final class TaskQueue {

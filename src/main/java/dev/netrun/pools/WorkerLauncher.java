@@ -79,11 +79,11 @@ final class WorkerLauncher {
     }
 
     /**
-     * JVM options for worker JVMs, given before the user's so that the user's win: the JVM's own
-     * messages go to standard error so they cannot corrupt the frame stream, and an out-of-memory
-     * error ends the JVM instead of leaving it half broken. The collector stays the JVM's default:
-     * measured with the benchmarks, the serial collector started no faster and moved large arrays
-     * slower than G1.
+     * Returns the JVM options for worker JVMs. They come before the user's, so that the user's win.
+     * The JVM's own messages go to standard error, where they cannot corrupt the frame stream, and
+     * an out-of-memory error ends the JVM instead of leaving it half broken. The collector stays
+     * the JVM's default, because in the benchmarks the serial collector started no faster and moved
+     * large arrays slower than G1.
      */
     static List<String> defaultJvmArguments() {
         return List.of("-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The pool raises the active count when a task starts on the worker and lowers it when the task
  * ends in any way: result, exception, timeout, cancellation or worker crash. In a thread pool the
  * active count covers the task's body only. In a process pool it covers every task the child holds,
- * which is the running one plus tasks already sent ahead to keep a busy child fed (at most one for
- * tasks that take a millisecond or more).
+ * which is the running one plus tasks already sent ahead to keep a busy child fed (none while the
+ * worker's tasks take a quarter of a millisecond or more on average).
  *
  * <p>A process worker keeps its id and this object when its child JVM is replaced; {@link #getPid()}
  * then reports the new child and {@link #getReplacements()} goes up. All methods are thread safe.

@@ -28,10 +28,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
- * An example net with four nodes: a source that lists files, a stat node that checks each file and
- * reads its size on the "io" thread pool, a digest node that computes each file's SHA-256, line and
- * word counts on the "digest" process pool, and a sink that prints each result and a summary. A
- * {@link BackgroundNetRunner} drives the net; {@link PoolManager} owns the pools.
+ * An example net with four nodes. A source lists files. A stat node checks each file and reads its
+ * size on the "io" thread pool. A digest node computes each file's SHA-256, line and word counts on
+ * the "digest" process pool. A sink prints each result and a summary. A {@link BackgroundNetRunner}
+ * drives the net, and {@link PoolManager} owns the pools.
  *
  * <p>Run it with {@code mvn -q test-compile exec:exec@example}, or pass a directory with
  * {@code -Dexample.dir=/some/path}.
@@ -56,8 +56,8 @@ public final class FileDigestPipeline {
     }
 
     /**
-     * The pools the example declares: the light stat work runs on two threads, the digest work on
-     * two worker JVMs, so that a file that breaks the digest code cannot take the net down.
+     * Declares the example's pools: the light stat work runs on two threads, the digest work on two
+     * worker JVMs, so that a file that breaks the digest code cannot take the net down.
      */
     static PoolManager defaultPools() {
         return PoolManager.of(PoolConfig.thread("io", 2), PoolConfig.process("digest", 2));
@@ -188,7 +188,7 @@ public final class FileDigestPipeline {
             return didWork;
         }
 
-        /** The source node: starts a file's epoch at the stat node. */
+        /** Runs the source node: starts a file's epoch at the stat node. */
         private void submit(Path file) {
             inFlight++;
             String path = file.toString();
@@ -205,7 +205,7 @@ public final class FileDigestPipeline {
             return size;
         }
 
-        /** The stat node's output: a readable file goes on to the digest node. */
+        /** Takes the stat node's output: a readable file goes on to the digest node. */
         private void afterStat(String path, Throwable failure) {
             if (failure != null) {
                 sink(path, null, failure);
@@ -224,7 +224,7 @@ public final class FileDigestPipeline {
             }
         }
 
-        /** The sink node: records one file's result and prints it as progress. */
+        /** Runs the sink node: records one file's result and prints it as progress. */
         private void sink(String path, FileDigest digest, Throwable failure) {
             inFlight--;
             int done = digests.size() + skipped.size() + 1;

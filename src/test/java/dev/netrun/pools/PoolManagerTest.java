@@ -114,7 +114,7 @@ class PoolManagerTest {
     }
 
     @Test
-    void leastBusyPicksThePoolWithMostIdleWorkers() {
+    void leastBusyPicksMostIdlePool() {
         try (PoolManager manager = PoolManager.of(PoolConfig.thread("small", 2), PoolConfig.thread("large", 3))) {
             manager.start();
             CountDownLatch release = new CountDownLatch(1);

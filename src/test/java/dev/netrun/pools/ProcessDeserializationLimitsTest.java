@@ -60,7 +60,7 @@ class ProcessDeserializationLimitsTest {
     }
 
     @Test
-    void taskBeyondMaxBytesFailsBeforeItIsSent() {
+    void oversizedTaskFailsBeforeSending() {
         byte[] payload = new byte[100_000];
 
         CompletableFuture<Integer> future = pool.submit(() -> payload.length);
@@ -71,7 +71,7 @@ class ProcessDeserializationLimitsTest {
     }
 
     @Test
-    void resultBeyondMaxBytesFailsInTheWorker() {
+    void oversizedResultFailsInWorker() {
         CompletableFuture<String> future = pool.submit(() -> "x".repeat(80_000));
 
         assertThatThrownBy(future::join).cause().isInstanceOf(DeserializationRejectedException.class)
@@ -80,7 +80,7 @@ class ProcessDeserializationLimitsTest {
     }
 
     @Test
-    void taskDeeperThanMaxDepthIsRejectedByTheWorker() {
+    void deepTaskRejectedByWorker() {
         Link chain = Link.chain(200);
 
         CompletableFuture<Integer> future = pool.submit(() -> chain.value());
@@ -92,7 +92,7 @@ class ProcessDeserializationLimitsTest {
     }
 
     @Test
-    void resultDeeperThanMaxDepthIsRejectedByThePool() {
+    void deepResultRejectedByPool() {
         CompletableFuture<Link> future = pool.submit(() -> Link.chain(200));
 
         assertThatThrownBy(future::join).cause().isInstanceOf(DeserializationRejectedException.class)
@@ -101,7 +101,7 @@ class ProcessDeserializationLimitsTest {
     }
 
     @Test
-    void arrayLongerThanMaxArrayLengthIsRejected() {
+    void longArrayIsRejected() {
         CompletableFuture<int[]> ints = pool.submit(() -> new int[12_000]);
         CompletableFuture<byte[]> bytes = pool.submit(() -> new byte[20_000]);
 
@@ -112,7 +112,7 @@ class ProcessDeserializationLimitsTest {
     }
 
     @Test
-    void resultWithMoreReferencesThanMaxReferencesIsRejected() {
+    void tooManyReferencesAreRejected() {
         CompletableFuture<List<Item>> future = pool.submit(() -> {
             List<Item> items = new ArrayList<>();
             for (int i = 0; i < 3_000; i++) {
@@ -127,7 +127,7 @@ class ProcessDeserializationLimitsTest {
     }
 
     @Test
-    void classOutsideTheAllowedPatternIsRejectedInBothDirections() {
+    void disallowedClassRejectedBothWays() {
         java.awt.Point point = new java.awt.Point(1, 2);
 
         CompletableFuture<Integer> task = narrowed.submit(() -> point.x);

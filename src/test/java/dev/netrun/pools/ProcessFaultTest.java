@@ -64,7 +64,7 @@ class ProcessFaultTest {
     }
 
     @Test
-    void killedWorkerFailsOnlyItsTaskAndIsReplaced() {
+    void killedWorkerFailsOnlyItsTask() {
         started("faults", 2);
         WorkerState first = pool.getWorkers().get(0);
         long victim = pid(first);
@@ -107,7 +107,7 @@ class ProcessFaultTest {
     }
 
     @Test
-    void systemExitInTaskFailsItWithTheExitStatus() {
+    void systemExitReportsExitStatus() {
         started("exits", 2);
         long victim = pid(pool.getWorkers().get(0));
         CompletableFuture<Integer> other = pool.submit(() -> 7, pool.getWorkers().get(1));
@@ -127,7 +127,7 @@ class ProcessFaultTest {
     }
 
     @Test
-    void outOfMemoryEndsTheWorkerAndFailsItsTask() {
+    void outOfMemoryEndsTheWorker() {
         started("memory", 2, ProcessOptions.builder().jvmArguments("-Xmx48m"));
 
         CompletableFuture<Integer> hog = pool.submit(() -> {
@@ -152,7 +152,7 @@ class ProcessFaultTest {
     }
 
     @Test
-    void stackOverflowEndsTheWorkerAndFailsItsTask() {
+    void stackOverflowEndsTheWorker() {
         started("stack", 2);
 
         CompletableFuture<Integer> deep = pool.submit(() -> recurse(0), pool.getWorkers().get(0));
@@ -166,7 +166,7 @@ class ProcessFaultTest {
     }
 
     @Test
-    void jvmCrashFailsTheTaskWithTheCrashReport() {
+    void jvmCrashReportsCrashLog() {
         started("crash", 2);
         long victim = pid(pool.getWorkers().get(0));
 
@@ -187,7 +187,7 @@ class ProcessFaultTest {
     }
 
     @Test
-    void timedOutTaskEndsItsWorkerAndFailsWithTheLimit() {
+    void timeoutEndsTheWorker() {
         started("timeouts", 2);
         WorkerState first = pool.getWorkers().get(0);
         long victim = pid(first);
@@ -268,7 +268,7 @@ class ProcessFaultTest {
     }
 
     @Test
-    void workerIsReplacedAfterItsTaskLimitWithoutFailingATask() {
+    void taskLimitRecyclesWorker() {
         started("recycle", 1, ProcessOptions.builder().maxTasksPerWorker(3));
         WorkerState only = pool.getWorkers().get(0);
 

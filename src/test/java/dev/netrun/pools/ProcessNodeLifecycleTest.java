@@ -109,7 +109,7 @@ class ProcessNodeLifecycleTest {
     }
 
     @Test
-    void failingStartHookFailsTheTaskAndReplacesTheChild() {
+    void failingStartHookReplacesChild() {
         started("flaky", 1);
         String flag = temp.resolve("failed-once").toString();
         pool.registerNode(NodeLifecycle.perWorker("db").withStartHook(context -> {

@@ -89,7 +89,7 @@ class ProcessPoolTest {
     }
 
     @Test
-    void taskExceptionArrivesWithTypeMessageCauseAndChildFrames() {
+    void taskExceptionKeepsCauseAndFrames() {
         CompletableFuture<Object> future = pool.submit(() -> {
             throw new IllegalStateException("bad record 17", new IOException("disk full"));
         });
@@ -101,7 +101,7 @@ class ProcessPoolTest {
                     assertThat(cause.getStackTrace()).anyMatch(frame -> frame.getClassName().equals(
                             "dev.netrun.pools.process.ChildWorker"));
                     assertThat(cause.getStackTrace()).anyMatch(frame -> frame.getMethodName().contains(
-                            "taskExceptionArrivesWithTypeMessageCauseAndChildFrames"));
+                            "taskExceptionKeepsCauseAndFrames"));
                 });
     }
 
@@ -119,7 +119,7 @@ class ProcessPoolTest {
     }
 
     @Test
-    void unserializableResultFailsWithItsClassAndWorkerStaysUp() {
+    void unserializableResultNamesItsClass() {
         long pidBefore = pool.submit(() -> ProcessHandle.current().pid(), pool.getWorkers().get(0)).join();
 
         CompletableFuture<Socket> future = pool.submit(Socket::new, pool.getWorkers().get(0));
@@ -193,7 +193,7 @@ class ProcessPoolTest {
     }
 
     @Test
-    void printedOutputIsLoggedAndDoesNotCorruptResults() {
+    void printedOutputIsLogged() {
         WorkerState first = pool.getWorkers().get(0);
         long pid = first.getPid().orElseThrow();
         try (LogCapture logs = new LogCapture()) {
@@ -245,7 +245,7 @@ class ProcessPoolTest {
     }
 
     @Test
-    void taskThatIsNotSerializableAsWrittenGetsAClearMessage() {
+    void unserializableCaptureGetsClearMessage() {
         UncheckedIOException notSerializableField = new UncheckedIOException(new IOException("x"));
         Object holder = new Object();
 

@@ -41,7 +41,7 @@ class ProcessRestartBackoffTest {
     }
 
     @Test
-    void startHookThatAlwaysFailsBacksOffAndFailsWaitingTasks() throws IOException {
+    void alwaysFailingHookBacksOffThenFails() throws IOException {
         pool = new ManagedPool(PoolConfig.process("doomed", 1));
         pool.start();
         String directory = temp.toString();
@@ -81,7 +81,7 @@ class ProcessRestartBackoffTest {
 
     @Test
     @DisabledOnOs(OS.WINDOWS)
-    void replacementThatCannotStartFailsPinnedTasksButOtherWorkersServe() throws IOException {
+    void unstartableReplacementFailsPinnedTasks() throws IOException {
         Path marker = temp.resolve("first-starts-done");
         Path script = temp.resolve("java-wrapper.sh");
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();

@@ -62,6 +62,16 @@ class ProcessStartTest {
         return script;
     }
 
+    /** Compiles one source file into a new directory under the temp directory and returns it. */
+    private Path compile(String packagePath, String className, String source, String outputName) throws IOException {
+        Path sources = Files.createDirectories(temp.resolve("src").resolve(packagePath));
+        Path classes = Files.createDirectories(temp.resolve(outputName));
+        Path file = Files.writeString(sources.resolve(className + ".java"), source);
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        assertThat(compiler.run(null, null, null, "-d", classes.toString(), file.toString())).isZero();
+        return classes;
+    }
+
     private ManagedPool poolWith(String name, ProcessOptions options) {
         pool = new ManagedPool(PoolConfig.process(name, 2, options));
         return pool;
@@ -165,15 +175,11 @@ class ProcessStartTest {
     }
 
     @Test
-    void exceptionWhoseClassOnlyTheWorkerHasArrivesAsStandIn() throws Exception {
-        Path sources = Files.createDirectories(temp.resolve("src/custom"));
-        Path classes = Files.createDirectories(temp.resolve("classes"));
-        Path source = Files.writeString(sources.resolve("OnlyInWorkerException.java"), "package custom;\n"
+    void workerOnlyExceptionArrivesAsStandIn() throws Exception {
+        Path classes = compile("custom", "OnlyInWorkerException", "package custom;\n"
                 + "public class OnlyInWorkerException extends RuntimeException {\n"
                 + "    public OnlyInWorkerException(String message, Throwable cause) { super(message, cause); }\n"
-                + "}\n");
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        assertThat(compiler.run(null, null, null, "-d", classes.toString(), source.toString())).isZero();
+                + "}\n", "classes");
         ManagedPool pool = poolWith("custom", ProcessOptions.builder()
                 .classpath(System.getProperty("java.class.path") + File.pathSeparator + classes).build());
         pool.start();
@@ -198,17 +204,13 @@ class ProcessStartTest {
     }
 
     @Test
-    void classThatDiffersBetweenPoolAndWorkerFailsClearly() throws Exception {
-        Path sources = Files.createDirectories(temp.resolve("src/dev/netrun/pools"));
-        Path classes = Files.createDirectories(temp.resolve("newer-classes"));
-        Path source = Files.writeString(sources.resolve("VersionedPayload.java"), "package dev.netrun.pools;\n"
+    void differingClassVersionFailsClearly() throws Exception {
+        Path classes = compile("dev/netrun/pools", "VersionedPayload", "package dev.netrun.pools;\n"
                 + "public class VersionedPayload implements java.io.Serializable {\n"
                 + "    private static final long serialVersionUID = 1L;\n"
                 + "    public int count;\n"
                 + "    public String addedInANewerVersion = \"new\";\n"
-                + "}\n");
-        assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(),
-                source.toString())).isZero();
+                + "}\n", "newer-classes");
         ManagedPool pool = poolWith("versions", ProcessOptions.builder()
                 .classpath(classes + File.pathSeparator + System.getProperty("java.class.path")).build());
         pool.start();

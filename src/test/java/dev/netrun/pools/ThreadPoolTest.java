@@ -115,7 +115,7 @@ class ThreadPoolTest {
     }
 
     @Test
-    void stopOnPoolThatWasNeverStartedDoesNothing() {
+    void stopBeforeStartDoesNothing() {
         ManagedPool pool = new ManagedPool(PoolConfig.thread("idle", 1));
 
         pool.stop();
@@ -170,7 +170,7 @@ class ThreadPoolTest {
     }
 
     @Test
-    void stopWithGracePeriodDropsQueuedTasksAndInterruptsRunningOnes() {
+    void expiredGracePeriodDropsAndInterrupts() {
         ManagedPool pool = started("grace", 1);
         AtomicBoolean interrupted = new AtomicBoolean();
         CountDownLatch entered = new CountDownLatch(1);
@@ -257,7 +257,7 @@ class ThreadPoolTest {
     }
 
     @Test
-    void timedOutTaskIsInterruptedAndFailsWithTimeout() {
+    void timeoutInterruptsTask() {
         ManagedPool pool = started("slow", 1);
         AtomicBoolean interrupted = new AtomicBoolean();
 
@@ -325,7 +325,7 @@ class ThreadPoolTest {
     }
 
     @Test
-    void workerContextAttributesLiveAsLongAsTheWorker() {
+    void contextAttributesOutliveTasks() {
         ManagedPool pool = started("ctx", 1);
 
         pool.submit(() -> WorkerContext.current().attributes().put("seen", "yes")).join();

@@ -109,7 +109,7 @@ class BackgroundNetRunnerTest {
     }
 
     @Test
-    void wakeUpRunsAStepAndNewWorkClearsPoll() throws Exception {
+    void wakeUpRunsStepAndClearsPoll() throws Exception {
         runner.start();
         assertThat(runner.waitUntilBlocked(Duration.ofSeconds(5))).isTrue();
 
@@ -134,7 +134,7 @@ class BackgroundNetRunnerTest {
     }
 
     @Test
-    void waitUntilBlockedTimesOutWhileTheNetWorks() throws Exception {
+    void waitUntilBlockedTimesOut() throws Exception {
         net.pending.set(Integer.MAX_VALUE);
         runner.start();
 
@@ -181,7 +181,7 @@ class BackgroundNetRunnerTest {
     }
 
     @Test
-    void stopEndsTheThreadAndRunnerCanStartAgain() throws Exception {
+    void runnerRestartsAfterStop() throws Exception {
         runner.start();
         runner.stop();
         assertThat(runner.isRunning()).isFalse();

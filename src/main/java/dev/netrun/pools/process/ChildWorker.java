@@ -18,7 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The task loop of a worker JVM: read a frame, run what it asks for, answer, repeat. Tasks run one
+ * The task loop of a worker JVM: read a frame, run what it requests, send the result, repeat. Tasks run one
  * at a time on the main thread, in the order they arrive. Every result is flushed before the next
  * task starts, so when the worker dies the pool knows that the first unanswered task is the only
  * one that may have started.
@@ -170,7 +170,7 @@ final class ChildWorker {
         sendValue(taskId, System.nanoTime() - started, value);
     }
 
-    /** Runs a node's start hook; if it fails, answers the task with the failure and exits. */
+    /** Runs a node's start hook; if it fails, sends the failure as the task's result and exits. */
     private void startNode(long taskId, String node) throws IOException {
         Hooks nodeHooks = hooks.get(node);
         try {
@@ -261,8 +261,8 @@ final class ChildWorker {
     }
 
     /**
-     * A VirtualMachineError leaves the JVM suspect: report it on standard error and exit at once.
-     * The summary comes last so that it stays in the pool's tail of standard error.
+     * Reports a VirtualMachineError on standard error and exits at once, because the error leaves
+     * the JVM suspect. The summary comes last so that it stays in the pool's tail of standard error.
      */
     private void exitAfterFatalError(long taskId, VirtualMachineError error) {
         System.err.println(error);

@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Class descriptors in a compact form: the class name, its {@code serialVersionUID}, and a
  * fingerprint of how it is serialized (its serial fields, and whether it writes custom data or is
  * {@link Externalizable}), instead of Java serialization's full list of field names and types.
- * Both sides resolve the name to their own class and use their own descriptor, which is only
- * correct when both load the same version of the class; the fingerprint makes any difference fail
+ * Both sides resolve the name to their own class and use their own descriptor. That is correct
+ * only when both load the same version of the class, so the fingerprint makes any difference fail
  * with a clear error instead of misreading the stream.
  *
  * <p>Writing a descriptor copies bytes encoded once per class; reading one looks the class up once

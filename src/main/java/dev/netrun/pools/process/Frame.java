@@ -5,7 +5,7 @@ package dev.netrun.pools.process;
  *
  * <p>On the wire a frame is {@code 0xFE}, a type byte, a big-endian int payload length, and the
  * payload. {@code 0xFE} never occurs in UTF-8 text, so text that something else writes to the
- * worker's standard output between frames can be told apart and is delivered as {@link #STRAY}.
+ * worker's standard output between frames is recognized and delivered as {@link #STRAY}.
  *
  * @param type the frame type, one of the constants below
  * @param payload the payload; for an oversized frame, only its first {@link #OVERSIZED_PREFIX} bytes;
