@@ -103,6 +103,10 @@ final class ChildProcess {
         readerOwner.start();
     }
 
+    boolean isReader(Thread thread) {
+        return readerOwner == thread;
+    }
+
     /** Runs a task's completion on the reader thread, marked so that a stall can be noticed. */
     void complete(Runnable completion) {
         completingSince = System.nanoTime();

@@ -135,6 +135,9 @@ public final class ManagedPool implements AutoCloseable {
      * runs the stop hooks, and ends the workers. Does nothing if the pool is not running. Blocks as
      * long as the tasks take; an interrupt makes it stop as {@link #stop(Duration)} does when its
      * time runs out, and stays set.
+     *
+     * @throws IllegalStateException if called from one of this pool's own threads, which would
+     *     wait for itself
      */
     public void stop() {
         stop(null);
@@ -145,12 +148,20 @@ public final class ManagedPool implements AutoCloseable {
      * time runs out, tasks still queued fail with a {@link java.util.concurrent.CancellationException},
      * running tasks of a thread pool are interrupted, and the worker JVMs of a process pool are
      * killed, which fails their tasks with a {@link WorkerCrashedException}. Stop hooks run in either
-     * case. Blocks for at most the grace period plus the time stop hooks and exiting JVMs take.
+     * case. Blocks for at most the grace period, plus up to one second for interrupted threads to
+     * return, plus the time stop hooks and exiting JVMs take. A task that ignores its interrupt
+     * keeps its thread after that, and its future completes when it returns.
      *
      * @param gracePeriod how long to wait for tasks, or {@code null} for as long as they take
      * @return {@code true} if every task ended within the grace period
+     * @throws IllegalStateException if called from one of this pool's own threads, which would
+     *     wait for itself
      */
     public boolean stop(Duration gracePeriod) {
+        if (group.isOwnThread(Thread.currentThread())) {
+            throw new IllegalStateException("stop() was called on thread '" + Thread.currentThread().getName()
+                    + "' of pool '" + getName() + "', which would wait for itself; call it from another thread");
+        }
         lifecycleLock.lock();
         try {
             if (runState != RunState.RUNNING) {

@@ -50,7 +50,8 @@ final class NodeRegistry {
     /**
      * Runs the start hook a task of {@code node} needs before it runs on {@code worker}: the
      * per-worker hook if the worker has not initialized the node, or the global hook if the pool
-     * has not. A node with no registered lifecycle counts as per-worker with no hooks.
+     * has not. A node with no registered lifecycle needs nothing and is not marked, so that a
+     * lifecycle registered later still starts on every worker.
      *
      * @throws NodeStartException if the hook throws; the node stays uninitialized
      */
@@ -59,14 +60,17 @@ final class NodeRegistry {
             return;
         }
         NodeLifecycle lifecycle = lifecycles.get(node);
-        if (lifecycle != null && lifecycle.getMode() == PoolInitMode.GLOBAL) {
+        if (lifecycle == null) {
+            return;
+        }
+        if (lifecycle.getMode() == PoolInitMode.GLOBAL) {
             prepareGlobal(lifecycle, context);
             return;
         }
         if (worker.isNodeInitialized(node)) {
             return;
         }
-        if (lifecycle != null && lifecycle.getStartHook().isPresent()) {
+        if (lifecycle.getStartHook().isPresent()) {
             runStartHook(lifecycle.getStartHook().get(), node, context);
         }
         worker.markNodeInitialized(node);

@@ -117,15 +117,23 @@ public final class PoolManager implements AutoCloseable {
             throw new IllegalArgumentException(where + " is missing (null); give an integer of at least 1, or leave out '"
                     + SIZE_KEY + "' for the default of " + DEFAULT_POOL_SIZE);
         }
+        if ((value instanceof Double doubleValue && !Double.isFinite(doubleValue))
+                || (value instanceof Float floatValue && !Float.isFinite(floatValue))) {
+            throw new IllegalArgumentException(where + " must be an integer, got " + value);
+        }
         if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte
                 || value instanceof BigInteger || value instanceof BigDecimal
                 || value instanceof Double || value instanceof Float) {
-            BigDecimal number = new BigDecimal(value.toString());
+            int size;
             try {
-                return number.intValueExact();
+                size = new BigDecimal(value.toString()).intValueExact();
             } catch (ArithmeticException e) {
                 throw new IllegalArgumentException(where + " must be an integer, got " + value, e);
             }
+            if (size < 1) {
+                throw new IllegalArgumentException(where + " must be at least 1, got " + value);
+            }
+            return size;
         }
         throw new IllegalArgumentException(where + " must be an integer, got " + value.getClass().getSimpleName()
                 + " '" + value + "'");

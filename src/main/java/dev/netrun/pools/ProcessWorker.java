@@ -610,7 +610,8 @@ final class ProcessWorker implements Runnable {
             } else {
                 proven = true;
                 consecutiveFailures = 0;
-                if (task.node() != null && status != Frame.STATUS_NOT_RUN) {
+                // Only nodes whose hooks this JVM received get initialized there.
+                if (task.node() != null && status != Frame.STATUS_NOT_RUN && nodesSent.contains(task.node())) {
                     state.markNodeInitialized(task.node());
                 }
             }
@@ -630,6 +631,16 @@ final class ProcessWorker implements Runnable {
             recycle(source);
         }
         source.complete(() -> group.complete(task, status, frame, in, id, source.pid()));
+    }
+
+    /** Returns whether {@code thread} reads frames from this worker's JVM now. */
+    boolean isReaderThread(Thread thread) {
+        lock.lock();
+        try {
+            return child != null && child.isReader(thread);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Gives reading to a new thread if a callback blocks the reader of this worker's JVM. */
@@ -680,7 +691,7 @@ final class ProcessWorker implements Runnable {
             if (source == retiring) {
                 retiring = null;
                 log.debug("Worker {} of pool '{}': retired JVM (pid {}) exited with {}", id, poolName, source.pid(),
-                        describeExit(exitStatus));
+                        describeExit(exitStatus, source.stderr()));
                 return;
             }
             if (source != child) {
@@ -733,7 +744,7 @@ final class ProcessWorker implements Runnable {
                 launchLocked();
             } else if (head == null && !proven) {
                 String reason = "its JVM (pid " + source.pid() + ") died before completing a task: "
-                        + describeExit(exitStatus) + source.stderr().format();
+                        + describeExit(exitStatus, source.stderr()) + source.stderr().format();
                 event = "Worker " + id + " of pool '" + poolName + "' failed to start: " + reason + " Next: "
                         + startFailedLocked(reason);
                 error = true;
@@ -790,7 +801,7 @@ final class ProcessWorker implements Runnable {
                 ? "was killed because pool '" + poolName + "' stopped before task " + head.id() + " ended"
                 : "died while running task " + head.id();
         return new WorkerCrashedException("Worker " + id + " (pid " + source.pid() + ") of pool '" + poolName + "' "
-                + why + ": " + describeExit(exitStatus) + "." + source.stderr().format(), poolName, id, source.pid(),
+                + why + ": " + describeExit(exitStatus, source.stderr()) + "." + source.stderr().format(), poolName, id, source.pid(),
                 exitStatus, signalOf(exitStatus), source.stderr().lines());
     }
 
@@ -800,7 +811,7 @@ final class ProcessWorker implements Runnable {
                 + (requeued == 0 ? "" : requeued + " task(s) sent ahead return to the queue, ")
                 + "and a replacement starts.";
         return "Worker " + id + " (pid " + source.pid() + ") of pool '" + poolName + "' died " + holding + ": "
-                + describeExit(exitStatus) + "; " + consequences + source.stderr().format();
+                + describeExit(exitStatus, source.stderr()) + "; " + consequences + source.stderr().format();
     }
 
     private String startFailureReason(ChildProcess source, ChildProcess.Termination termination, int exitStatus) {
@@ -810,12 +821,16 @@ final class ProcessWorker implements Runnable {
                 : termination == ChildProcess.Termination.START_ABORTED
                         ? "its start was abandoned because another worker of the pool failed to start"
                         : "its JVM (pid " + source.pid() + ") exited before the handshake with "
-                                + describeExit(exitStatus);
+                                + describeExit(exitStatus, source.stderr());
         return what + ". Command line: " + group.launcher().describe(id) + "." + source.stderr().format();
     }
 
-    /** Describes an exit status, with the signal it stands for where it is 128 + a signal number. */
-    static String describeExit(int status) {
+    /**
+     * Describes an exit status: the signal it stands for where it is 128 + a signal number, and
+     * what it means where the JVM's own last output confirms the cause, because a task can exit
+     * with any status through {@code System.exit}.
+     */
+    static String describeExit(int status, StderrTail output) {
         if (status < 0) {
             return "an unknown exit status";
         }
@@ -823,13 +838,12 @@ final class ProcessWorker implements Runnable {
         if (signal > 0) {
             return "exit status " + status + " (signal " + signal + signalName(signal) + ")";
         }
-        String meaning = switch (status) {
-            case 3 -> " (out of memory)";
-            case WorkerMain.EXIT_FATAL_ERROR -> " (a task threw a VirtualMachineError)";
-            case WorkerMain.EXIT_PROTOCOL_ERROR -> " (corrupt frames from the pool)";
-            case WorkerMain.EXIT_NODE_START_FAILED -> " (a node's start hook failed)";
-            default -> "";
-        };
+        String meaning = "";
+        if (status == 3 && output.contains("OutOfMemoryError")) {
+            meaning = " (out of memory)";
+        } else if (status == WorkerMain.EXIT_FATAL_ERROR && output.contains("exits because task")) {
+            meaning = " (a task threw a VirtualMachineError)";
+        }
         return "exit status " + status + meaning;
     }
 

@@ -406,6 +406,21 @@ final class ProcessWorkerGroup extends WorkerGroup {
     }
 
     @Override
+    boolean isOwnThread(Thread thread) {
+        for (Thread dispatcher : dispatchers) {
+            if (dispatcher == thread) {
+                return true;
+            }
+        }
+        for (ProcessWorker slot : slots) {
+            if (slot.isReaderThread(thread)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     void cancelRunning(PoolTask<?> task) {
         for (ProcessWorker slot : slots) {
             if (slot.cancelIfRunning(task)) {

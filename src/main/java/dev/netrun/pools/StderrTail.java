@@ -23,6 +23,16 @@ final class StderrTail {
         lines.addLast(line.length() > MAX_LINE_LENGTH ? line.substring(0, MAX_LINE_LENGTH) + "..." : line);
     }
 
+    /** Returns whether any kept line contains {@code text}. */
+    synchronized boolean contains(String text) {
+        for (String line : lines) {
+            if (line.contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     synchronized List<String> lines() {
         return new ArrayList<>(lines);
     }

@@ -102,6 +102,16 @@ final class ThreadWorkerGroup extends WorkerGroup {
     }
 
     @Override
+    boolean isOwnThread(Thread thread) {
+        for (Thread worker : threads) {
+            if (worker == thread) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
     void cancelRunning(PoolTask<?> task) {
         if (task.isRunning()) {
             log.warn("Task {} of pool '{}' was cancelled while running; interrupting its worker thread", task.id(),

@@ -71,6 +71,9 @@ abstract class WorkerGroup {
         return null;
     }
 
+    /** Returns whether {@code thread} is one of this group's threads, which must not wait for the pool to stop. */
+    abstract boolean isOwnThread(Thread thread);
+
     /** Returns whether a worker can take tasks now; a process worker whose JVM is down cannot. */
     boolean isLive(WorkerState worker) {
         return true;

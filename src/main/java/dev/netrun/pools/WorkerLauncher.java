@@ -111,7 +111,8 @@ final class WorkerLauncher {
         Path library = libraryLocation(poolName);
         String javaClassPath = System.getProperty("java.class.path", "");
         if (reaches(javaClassPath, library)) {
-            return javaClassPath;
+            // Absolute, because a worker may run in another working directory.
+            return absolute(javaClassPath);
         }
         String loaderClassPath = contextLoaderClasspath();
         if (loaderClassPath != null && reaches(loaderClassPath, library)) {
@@ -121,6 +122,14 @@ final class WorkerLauncher {
                 + "': neither java.class.path (" + abbreviate(javaClassPath) + ") nor the context class loader reaches "
                 + "netrun-pools at " + library + "; set it with ProcessOptions.builder().classpath(...), listing this "
                 + "library and every class your tasks use");
+    }
+
+    private static String absolute(String classpath) {
+        List<String> entries = new ArrayList<>();
+        for (String entry : classpath.split(File.pathSeparator)) {
+            entries.add(entry.isBlank() ? entry : Paths.get(entry).toAbsolutePath().toString());
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
     private static Path libraryLocation(String poolName) {

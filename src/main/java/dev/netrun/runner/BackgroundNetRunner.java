@@ -245,9 +245,7 @@ public final class BackgroundNetRunner {
                 lock.unlock();
             }
         } finally {
-            if (signalled) {
-                net.setNewWorkListener(null);
-            }
+            net.setNewWorkListener(null);
             setBlocked(true);
         }
     }

@@ -231,8 +231,8 @@ public final class FileDigestPipeline {
             String progress = String.format("[%" + Integer.toString(total).length() + "d/%d]", done, total);
             if (failure == null) {
                 digests.put(path, digest);
-                out.printf("%s %s %8d lines %8d words  %s%n", progress, digest.sha256().substring(0, 16), digest.lines(),
-                        digest.words(), path);
+                out.printf("%s %s %8d lines %8d words  %s%n", progress, digest.sha256(), digest.lines(), digest.words(),
+                        path);
             } else {
                 Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
                 skipped.add(new Skipped(path, cause.toString()));

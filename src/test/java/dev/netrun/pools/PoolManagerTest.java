@@ -67,7 +67,15 @@ class PoolManagerTest {
     @Test
     void zeroSizeFromMapIsRejected() {
         assertThatThrownBy(() -> PoolManager.fromMaps(Map.of("io", size(0)), null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessage("Pool size must be at least 1, got 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Size of thread pool 'io' must be at least 1, got 0");
+    }
+
+    @Test
+    void notANumberSizeIsRejected() {
+        assertThatThrownBy(() -> PoolManager.fromMaps(Map.of("io", size(Double.NaN)), null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Size of thread pool 'io' must be an integer, got NaN");
     }
 
     @Test

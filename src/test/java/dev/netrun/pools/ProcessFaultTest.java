@@ -127,6 +127,21 @@ class ProcessFaultTest {
     }
 
     @Test
+    void exitStatusThreeWithoutOutOfMemoryIsNotCalledOne() {
+        started("exit-three", 1);
+
+        CompletableFuture<Object> exiting = pool.submit(() -> {
+            System.exit(3);
+            return null;
+        });
+
+        assertThatThrownBy(exiting::join).cause().isInstanceOf(WorkerCrashedException.class)
+                .hasMessageContaining("exit status 3.")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("out of memory"));
+        assertBackToFullSize();
+    }
+
+    @Test
     void outOfMemoryEndsTheWorker() {
         started("memory", 2, ProcessOptions.builder().jvmArguments("-Xmx48m"));
 

@@ -133,4 +133,20 @@ class ProcessNodeLifecycleTest {
         assertThat(worker.getReplacements()).isEqualTo(1);
         assertThat(worker.isNodeInitialized("db")).isTrue();
     }
+
+    @Test
+    void nodeRegisteredLateStartsOnNextTask() {
+        started("late", 1);
+        WorkerState worker = pool.getWorkers().get(0);
+        pool.submit(() -> 1, TaskOptions.forNode("late-node")).join();
+        assertThat(worker.getInitializedNodes()).isEmpty();
+
+        pool.registerNode(NodeLifecycle.perWorker("late-node")
+                .withStartHook(context -> context.attributes().put("late", "started")));
+        Object seen = pool.submit(() -> WorkerContext.current().attributes().get("late"),
+                TaskOptions.forNode("late-node")).join();
+
+        assertThat(seen).isEqualTo("started");
+        assertThat(worker.getInitializedNodes()).containsExactly("late-node");
+    }
 }

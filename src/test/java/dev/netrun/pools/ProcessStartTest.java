@@ -223,4 +223,22 @@ class ProcessStartTest {
                 .hasMessageContaining("give both the same version of the class");
         assertThat(pool.submit(() -> "next").join()).isEqualTo("next");
     }
+
+    @Test
+    void resultClassMissingInPoolIsNamed() throws Exception {
+        Path classes = compile("custom", "OnlyInWorkerValue", "package custom;\n"
+                + "public class OnlyInWorkerValue implements java.io.Serializable {\n"
+                + "    private static final long serialVersionUID = 1L;\n"
+                + "}\n", "value-classes");
+        ManagedPool pool = poolWith("missing-result", ProcessOptions.builder()
+                .classpath(System.getProperty("java.class.path") + File.pathSeparator + classes).build());
+        pool.start();
+
+        var future = pool.submit(() -> Class.forName("custom.OnlyInWorkerValue").getConstructor().newInstance());
+
+        assertThatThrownBy(future::join).cause().isInstanceOf(ClassNotFoundException.class)
+                .hasMessageContaining("Class custom.OnlyInWorkerValue, needed to deserialize the result of task")
+                .hasMessageContaining("give the pool and its worker JVMs the same classpath");
+        assertThat(pool.submit(() -> "next").join()).isEqualTo("next");
+    }
 }

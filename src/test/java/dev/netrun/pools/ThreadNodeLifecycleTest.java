@@ -193,12 +193,16 @@ class ThreadNodeLifecycleTest {
     }
 
     @Test
-    void nodeWithoutLifecycleIsMarkedInitializedOnItsWorker() {
-        ManagedPool pool = started("plain", 1);
+    void nodeRegisteredLateStartsOnNextTask() {
+        ManagedPool pool = started("late", 1);
+        pool.submit(() -> 1, TaskOptions.forNode("late-node")).join();
+        assertThat(pool.getWorkers().get(0).getInitializedNodes()).isEmpty();
 
-        pool.submit(() -> 1, TaskOptions.forNode("plain-node")).join();
+        pool.registerNode(NodeLifecycle.perWorker("late-node").withStartHook(record("start")));
+        pool.submit(() -> 1, TaskOptions.forNode("late-node")).join();
 
-        assertThat(pool.getWorkers().get(0).getInitializedNodes()).containsExactly("plain-node");
+        assertThat(calls).containsExactly("start@netrun-late-0");
+        assertThat(pool.getWorkers().get(0).getInitializedNodes()).containsExactly("late-node");
     }
 
     @Test

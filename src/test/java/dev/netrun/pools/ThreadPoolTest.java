@@ -319,6 +319,22 @@ class ThreadPoolTest {
     }
 
     @Test
+    void stopFromOwnTaskIsRejected() {
+        ManagedPool pool = started("self", 1);
+
+        CompletableFuture<Object> stopping = pool.submit(() -> {
+            pool.stop();
+            return "stopped";
+        });
+
+        assertThatThrownBy(stopping::join).cause().isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("stop() was called on thread 'netrun-self-0' of pool 'self'")
+                .hasMessageContaining("call it from another thread");
+        assertThat(pool.isStarted()).isTrue();
+        assertThat(pool.submit(() -> "still serving").join()).isEqualTo("still serving");
+    }
+
+    @Test
     void workerContextIsUnavailableOutsideWorkers() {
         assertThatThrownBy(WorkerContext::current).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("only inside a task or hook");

@@ -160,6 +160,16 @@ class BackgroundNetRunnerTest {
     }
 
     @Test
+    void listenerIsRemovedWhenTheLoopEnds() {
+        runner.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> net.listener.get() != null);
+
+        runner.stop();
+
+        assertThat(net.listener.get()).isNull();
+    }
+
+    @Test
     void pauseEndsTheLoop() {
         runner.start();
 

@@ -173,11 +173,16 @@ final class ChildWorker {
     /** Runs a node's start hook; if it fails, sends the failure as the task's result and exits. */
     private void startNode(long taskId, String node) throws IOException {
         Hooks nodeHooks = hooks.get(node);
+        if (nodeHooks == null) {
+            // No lifecycle registered (yet): nothing to start, and nothing to mark, so that hooks
+            // registered later still run before the node's next task here.
+            return;
+        }
         try {
-            if (nodeHooks != null && nodeHooks.decodeFailure() != null) {
+            if (nodeHooks.decodeFailure() != null) {
                 throw nodeHooks.decodeFailure();
             }
-            if (nodeHooks != null && nodeHooks.start() != null) {
+            if (nodeHooks.start() != null) {
                 context.run(nodeHooks.start());
             }
             initializedNodes.add(node);

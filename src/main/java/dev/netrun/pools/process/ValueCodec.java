@@ -254,6 +254,11 @@ public final class ValueCodec {
             if (filter.limit != null) {
                 throw rejected(what, filter.limit, filter.detail);
             }
+            if (e.getCause() instanceof ClassNotFoundException missing) {
+                throw new ClassNotFoundException("Class " + missing.getMessage() + ", needed to deserialize " + what
+                        + ", is not on the classpath of the JVM that received it; give the pool and its worker JVMs "
+                        + "the same classpath, with absolute entries if the workers run in another directory", missing);
+            }
             throw e;
         }
     }
