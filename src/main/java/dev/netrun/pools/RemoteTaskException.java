@@ -5,7 +5,7 @@ package dev.netrun.pools;
  * that could not be serialized. It keeps the original class name, message and stack frames, and
  * its cause stands in for the original cause in the same way.
  */
-public class RemoteTaskException extends RuntimeException {
+public final class RemoteTaskException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 

@@ -24,7 +24,7 @@ public class WorkerCrashedException extends RuntimeException {
     /** The number of the signal that ended the JVM, or 0 for none. */
     private final int signal;
     /** The last lines of the JVM's standard error, oldest first. */
-    private final List<String> stderrTail;
+    private final String[] stderrTail;
 
     /**
      * Creates the exception.
@@ -45,7 +45,7 @@ public class WorkerCrashedException extends RuntimeException {
         this.pid = pid;
         this.exitStatus = exitStatus;
         this.signal = signal;
-        this.stderrTail = List.copyOf(stderrTail);
+        this.stderrTail = stderrTail.toArray(new String[0]);
     }
 
     /**
@@ -100,6 +100,6 @@ public class WorkerCrashedException extends RuntimeException {
      * @return the lines, oldest first
      */
     public List<String> getStderrTail() {
-        return stderrTail;
+        return List.of(stderrTail);
     }
 }

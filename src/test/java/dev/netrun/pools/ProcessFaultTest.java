@@ -196,8 +196,8 @@ class ProcessFaultTest {
         assertThatThrownBy(crash::join).cause().isInstanceOf(WorkerCrashedException.class)
                 .hasMessageContaining("Worker 0 (pid " + victim + ") of pool 'crash' died while running task")
                 .hasMessageContaining("exit status 1")
-                .hasMessageContaining("A fatal error has been detected by the Java Runtime Environment")
-                .hasMessageContaining("SIGSEGV");
+                .hasMessageContaining("(stdout) #  SIGSEGV")
+                .hasMessageContaining("Problematic frame");
         assertBackToFullSize();
     }
 

@@ -15,12 +15,16 @@ import org.junit.jupiter.api.Test;
 
 class SerializationTest {
 
+    // Holds a field that cannot be serialized, on purpose.
+    @SuppressWarnings("serial")
     static class Job implements Serializable {
         private static final long serialVersionUID = 1L;
         final String name = "nightly";
         final Socket connection = new Socket();
     }
 
+    // Its fields are declared with interface types that are not Serializable, on purpose.
+    @SuppressWarnings("serial")
     static class Batch implements Serializable {
         private static final long serialVersionUID = 1L;
         final List<Object> jobs = new ArrayList<>();
