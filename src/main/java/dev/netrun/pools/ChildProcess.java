@@ -113,7 +113,12 @@ final class ChildProcess {
         try {
             completion.run();
         } finally {
-            completingSince = 0;
+            // A reader that was replaced while its callback blocked must not clear its successor's mark.
+            synchronized (this) {
+                if (readerOwner == Thread.currentThread()) {
+                    completingSince = 0;
+                }
+            }
         }
     }
 

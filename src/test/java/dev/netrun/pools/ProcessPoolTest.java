@@ -254,4 +254,25 @@ class ProcessPoolTest {
         assertThatThrownBy(future::join).cause().isInstanceOf(UnserializableValueException.class)
                 .hasMessageContaining("java.lang.Object is not serializable");
     }
+
+    @Test
+    void blockingCallbackDoesNotStallItsWorker() {
+        WorkerState first = pool.getWorkers().get(0);
+        FileLatch latch = new FileLatch(temp, "callback");
+        try (LogCapture logs = new LogCapture()) {
+            CompletableFuture<String> outer = pool.submit(() -> {
+                latch.await();
+                return "outer";
+            }, first);
+            await().atMost(Duration.ofSeconds(10)).until(latch::entered);
+            // Runs on the thread that reads worker 0's results, and waits for another result of worker 0.
+            CompletableFuture<String> chained = outer.thenApply(value -> value + "+"
+                    + pool.submit(() -> "inner", first).join());
+
+            latch.open();
+
+            assertThat(chained.join()).isEqualTo("outer+inner");
+            assertThat(logs.linesContaining("WARN", "has blocked the reader of worker 0")).hasSize(1);
+        }
+    }
 }
