@@ -206,8 +206,16 @@ final class ChildProcess {
                 process.destroyForcibly();
                 process.waitFor();
             }
+            // Bounded: a reader can be stuck in a callback that never returns.
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(timeoutMillis, EXIT_WAIT_MILLIS));
             for (Thread reader = readerOwner; reader.isAlive() && reader == readerOwner; reader = readerOwner) {
-                reader.join();
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    log.warn("The reader of worker JVM ({}) did not finish; a callback on one of its task futures may "
+                            + "block it", label);
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedJoin(reader, remaining);
             }
         } catch (InterruptedException e) {
             process.destroyForcibly();
@@ -250,7 +258,8 @@ final class ChildProcess {
                         break;
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // Any failure here, even an Error, must end in onExit, which settles the tasks in flight.
             if (process.isAlive() && termination == null) {
                 log.error("Reading frames from worker JVM ({}) failed; killing it", label, e);
             }

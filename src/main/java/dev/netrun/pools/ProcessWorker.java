@@ -378,6 +378,11 @@ final class ProcessWorker implements Runnable {
                     group.requeue(List.of(first));
                     return;
                 }
+                if (!hasRoomLocked()) {
+                    // A direct send used the room while this thread waited for a task.
+                    group.requeue(List.of(first));
+                    return;
+                }
                 hold(first, batch, newNodes);
                 while (hasRoomLocked()) {
                     PoolTask<?> next = group.queue().poll(id);

@@ -359,7 +359,11 @@ final class ProcessWorkerGroup extends WorkerGroup {
         Object value = null;
         Throwable failure;
         try {
-            if (frame.isOversized()) {
+            if (frame.isOversized() && frame.length() <= maxPayloadBytes()) {
+                failure = new OutOfMemoryError("The result of task " + task.id() + " on worker " + workerId + " of pool '"
+                        + pool.getName() + "' was skipped: its " + frame.length() + " bytes do not fit in the free heap "
+                        + "of this JVM; give it more heap (-Xmx) or return less data");
+            } else if (frame.isOversized()) {
                 int maxBytes = options.getDeserializationLimits().maxBytes();
                 failure = new DeserializationRejectedException("Deserialization of the result of task " + task.id()
                         + " was rejected: its frame of " + frame.length() + " bytes exceeds maxBytes " + maxBytes

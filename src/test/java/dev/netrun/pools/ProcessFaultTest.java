@@ -142,6 +142,19 @@ class ProcessFaultTest {
     }
 
     @Test
+    void resultLargerThanPoolHeapFailsOnlyItsTask() {
+        started("big-result", 1);
+        long heap = Runtime.getRuntime().maxMemory();
+        int size = (int) Math.min(Integer.MAX_VALUE - 64, heap + (64L << 20));
+
+        CompletableFuture<byte[]> huge = pool.submit(() -> new byte[size]);
+
+        assertThatThrownBy(huge::join).cause().isInstanceOf(OutOfMemoryError.class)
+                .hasMessageContaining("was skipped: its " + (size + 17) + " bytes do not fit in the free heap of this JVM");
+        assertBackToFullSize();
+    }
+
+    @Test
     void outOfMemoryEndsTheWorker() {
         started("memory", 2, ProcessOptions.builder().jvmArguments("-Xmx48m"));
 

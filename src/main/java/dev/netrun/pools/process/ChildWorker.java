@@ -129,6 +129,12 @@ final class ChildWorker {
         String node = in.readString();
         String what = "task " + taskId;
 
+        if (frame.isOversized() && frame.length() <= codec.limits().maxBytes() + Frame.MAX_OVERHEAD_BYTES) {
+            sendFailure(taskId, Frame.STATUS_NOT_RUN, 0, new OutOfMemoryError("Task " + taskId + " was skipped: its "
+                    + frame.length() + " bytes do not fit in the free heap of worker " + workerId + " of pool '" + pool
+                    + "'; give the worker JVMs more heap (-Xmx in ProcessOptions.jvmArguments) or send less data"));
+            return;
+        }
         if (frame.isOversized()) {
             sendFailure(taskId, Frame.STATUS_NOT_RUN, 0, new DeserializationRejectedException("Deserialization of "
                     + what + " was rejected: its frame of " + frame.length() + " bytes exceeds maxBytes "

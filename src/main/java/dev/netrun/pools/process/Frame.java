@@ -67,7 +67,10 @@ public record Frame(byte type, byte[] payload, int length, byte[] bulk) {
     /** RESULT status: the task could not be decoded and did not run. */
     public static final byte STATUS_NOT_RUN = 3;
 
-    /** Returns whether the payload was too large to read and only its prefix is kept. */
+    /**
+     * Returns whether the payload was not read whole, because it exceeded the reader's limit or
+     * the reader's heap, and only its prefix is kept.
+     */
     public boolean isOversized() {
         return payload.length + (bulk == null ? 0 : bulk.length) < length;
     }

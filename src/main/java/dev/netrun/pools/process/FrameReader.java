@@ -58,21 +58,39 @@ public final class FrameReader {
         position += Frame.HEADER_BYTES;
 
         if (length > maxPayloadBytes) {
-            byte[] prefix = new byte[Math.min(length, Frame.OVERSIZED_PREFIX)];
-            readFully(prefix, prefix.length);
-            skip((long) length - prefix.length);
-            return new Frame(type, prefix, length, null);
+            return skipPayload(type, length);
         }
+        // A payload this JVM has no heap for is skipped like an oversized one: the frame stream
+        // stays in step, and only the task it belongs to fails.
         if (type == Frame.RESULT_BYTES && length >= Frame.RESULT_HEADER_BYTES) {
             byte[] header = new byte[Frame.RESULT_HEADER_BYTES];
             readFully(header, header.length);
-            byte[] bulk = new byte[length - header.length];
+            byte[] bulk;
+            try {
+                bulk = new byte[length - header.length];
+            } catch (OutOfMemoryError e) {
+                skip((long) length - header.length);
+                return new Frame(type, header, length, null);
+            }
             readFully(bulk, bulk.length);
             return new Frame(type, header, length, bulk);
         }
-        byte[] payload = new byte[length];
+        byte[] payload;
+        try {
+            payload = new byte[length];
+        } catch (OutOfMemoryError e) {
+            return skipPayload(type, length);
+        }
         readFully(payload, length);
         return new Frame(type, payload, length, null);
+    }
+
+    /** Reads the prefix of a payload that will not be read whole, and skips the rest. */
+    private Frame skipPayload(byte type, int length) throws IOException {
+        byte[] prefix = new byte[Math.min(length, Frame.OVERSIZED_PREFIX)];
+        readFully(prefix, prefix.length);
+        skip((long) length - prefix.length);
+        return new Frame(type, prefix, length, null);
     }
 
     /** Returns whether bytes of a next frame are already buffered, so reading it will not block. */
