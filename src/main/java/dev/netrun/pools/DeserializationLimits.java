@@ -14,7 +14,9 @@ package dev.netrun.pools;
  *
  * @param maxDepth the maximum nesting depth of the object graph, at least 1
  * @param maxArrayLength the maximum length of any one array, at least 0
- * @param maxReferences the maximum number of objects and back-references in one value, at least 1
+ * @param maxReferences the maximum number of objects and back-references in one value, at least 1,
+ *     as {@link java.io.ObjectInputFilter.FilterInfo#references()} counts them; Java serialization
+ *     does not check strings against it
  * @param maxBytes the maximum size in bytes of one serialized value, from 1 to {@value #MAX_BYTES_LIMIT}
  */
 public record DeserializationLimits(int maxDepth, int maxArrayLength, long maxReferences, int maxBytes) {
@@ -30,7 +32,9 @@ public record DeserializationLimits(int maxDepth, int maxArrayLength, long maxRe
      *
      * @param maxDepth the maximum nesting depth of the object graph, at least 1
      * @param maxArrayLength the maximum length of any one array, at least 0
-     * @param maxReferences the maximum number of objects and back-references in one value, at least 1
+     * @param maxReferences the maximum number of objects and back-references in one value, at least 1,
+ *     as {@link java.io.ObjectInputFilter.FilterInfo#references()} counts them; Java serialization
+ *     does not check strings against it
      * @param maxBytes the maximum size in bytes of one serialized value, from 1 to {@value #MAX_BYTES_LIMIT}
      * @throws IllegalArgumentException if a limit is out of its range; the message names it
      */

@@ -168,7 +168,8 @@ public final class ManagedPool implements AutoCloseable {
                 return true;
             }
             runState = RunState.STOPPING;
-            log.info("Stopping pool '{}' with {} queued tasks", config.getName(), queue.size());
+            log.info("Stopping pool '{}' with {} queued tasks and {} held by workers", config.getName(), queue.size(),
+                    getTotalActiveTasks());
             queue.close();
             long deadline = gracePeriod == null ? Long.MAX_VALUE : System.nanoTime() + gracePeriod.toNanos();
             boolean graceful = group.stop(deadline);

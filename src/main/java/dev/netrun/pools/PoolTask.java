@@ -57,6 +57,8 @@ final class PoolTask<T> {
     /** The thread running the task in a thread pool; written before the state becomes RUNNING. */
     private volatile Thread runner;
     private volatile ScheduledFuture<?> timeoutHandle;
+    /** Whether the future was cancelled with {@code mayInterruptIfRunning}. */
+    private volatile boolean cancelledWithInterrupt;
 
     PoolTask(ManagedPool pool, long id, SerializableCallable<?> callable, boolean awaitStage, String node,
             Duration timeout, WorkerState pinnedWorker) {
@@ -280,7 +282,12 @@ final class PoolTask<T> {
 
     /** Called by the future after a successful {@code cancel}. */
     void onCancelled(boolean mayInterruptIfRunning) {
+        cancelledWithInterrupt = mayInterruptIfRunning;
         pool.cancel(this, mayInterruptIfRunning);
+    }
+
+    boolean isCancelledWithInterrupt() {
+        return cancelledWithInterrupt;
     }
 
     /** Creates the failure of a task dropped because the pool stopped before it could run. */

@@ -46,11 +46,14 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Tasks in flight</h2>
  * The JVM runs tasks one at a time in the order they were sent. Besides the running task the
- * dispatch thread sends tasks ahead, so that a JVM running short tasks does not wait for the next one:
- * up to {@value #MAX_AHEAD} of them while the average task runs under
- * {@value #AHEAD_TARGET_NANOS} ns of work, and up to {@value #MAX_AHEAD_BYTES} bytes; none for
- * longer tasks. The first task in flight is the one running. When the JVM dies, that task fails,
- * and the tasks sent ahead, which never started, return to the front of the queue.
+ * dispatch thread sends tasks ahead, so that a JVM running short tasks does not wait for the next
+ * one: up to {@value #MAX_AHEAD} of them while the average task runs under
+ * {@value #AHEAD_TARGET_NANOS} ns of work, up to {@value #MAX_AHEAD_BYTES} bytes, and no more than
+ * this worker's share of the waiting tasks; none for longer tasks. A task much slower than the
+ * average resets it at once. The first task in flight is the one running. When the JVM dies, that
+ * task fails, and the tasks sent ahead, which never started, return to the front of the queue. A
+ * task sent ahead and then cancelled with interruption ends the JVM when it starts, as a running
+ * one does.
  *
  * <p>Every field below the lock is guarded by {@code lock}; {@code changed} is signalled when the
  * phase, the JVM or the room for tasks in flight changes.
@@ -111,6 +114,17 @@ final class ProcessWorker implements Runnable {
      * submitting thread skip {@link #sendDirect} cheaply while the worker is busy.
      */
     private volatile boolean idle;
+    /** Whether the JVM is ready: a hint, read without the lock, for sharing a batch of queued tasks. */
+    private volatile boolean ready;
+
+    /** Results and exits seen, so that a busy dispatch thread can wait for the next one. */
+    private long resultsSeen;
+
+    /**
+     * How long a dispatch thread whose JVM is busy waits for a result before it looks at the queue
+     * again anyway; new tasks do not wake it, because they go to idle workers first.
+     */
+    static final long BUSY_POLL_MILLIS = 20;
 
     /** Tasks whose encoded form is smaller than this may be written by the submitting thread. */
     static final int MAX_DIRECT_PAYLOAD_BYTES = 16 * 1024;
@@ -302,12 +316,19 @@ final class ProcessWorker implements Runnable {
 
     // ---------------------------------------------------------------- dispatch
 
-    /** Runs the dispatch loop: waits for room in a ready JVM, takes tasks, sends them. */
+    /**
+     * Runs the dispatch loop: waits for room in a ready JVM, takes tasks, sends them. Only while its
+     * JVM holds no task does this thread wait in the queue for new tasks, so that the queue hands
+     * them to idle workers first. While the JVM is busy, this thread looks for more tasks to send
+     * ahead each time a result frees room.
+     */
     @Override
     public void run() {
         FrameBuffer prefix = new FrameBuffer(256);
         while (true) {
             ChildProcess target;
+            boolean childIdle;
+            long resultsBefore;
             lock.lock();
             try {
                 while (!shutdown && !hasRoomLocked()) {
@@ -317,24 +338,33 @@ final class ProcessWorker implements Runnable {
                     return;
                 }
                 target = child;
+                childIdle = inFlight.isEmpty();
+                resultsBefore = resultsSeen;
             } finally {
                 lock.unlock();
             }
 
-            PoolTask<?> first = group.queue().take(id);
-            if (first == null) {
-                awaitChange(10);
-                continue;
+            PoolTask<?> first = childIdle ? group.queue().take(id) : group.queue().poll(id);
+            if (first != null) {
+                if (!send(target, first, prefix)) {
+                    awaitChange(resultsBefore, BUSY_POLL_MILLIS);
+                }
+            } else if (childIdle) {
+                // The queue is closed: the pool is stopping, and tasks may still come back to it.
+                awaitChange(resultsBefore, 10);
+            } else {
+                awaitChange(resultsBefore, BUSY_POLL_MILLIS);
             }
-            send(target, first, prefix);
         }
     }
 
-    private void awaitChange(long millis) {
+    /** Waits until a result arrives or the JVM changes, or at most {@code millis}. */
+    private void awaitChange(long resultsBefore, long millis) {
+        long remaining = TimeUnit.MILLISECONDS.toNanos(millis);
         lock.lock();
         try {
-            if (!shutdown) {
-                changed.await(millis, TimeUnit.MILLISECONDS);
+            while (!shutdown && resultsSeen == resultsBefore && remaining > 0) {
+                remaining = changed.awaitNanos(remaining);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -365,10 +395,15 @@ final class ProcessWorker implements Runnable {
         return 1 + (int) Math.min(MAX_AHEAD, AHEAD_TARGET_NANOS / averageRunNanos);
     }
 
-    /** Sends {@code first} and as many more queued tasks as there is room for, in one write. */
-    private void send(ChildProcess target, PoolTask<?> first, FrameBuffer prefix) {
+    /**
+     * Sends {@code first} and as many more queued tasks as there is room for, in one write. Returns
+     * {@code false} if this worker's JVM is busy and already holds its share of the work, in which
+     * case {@code first} went back to the queue.
+     */
+    private boolean send(ChildProcess target, PoolTask<?> first, FrameBuffer prefix) {
         List<PoolTask<?>> batch = new ArrayList<>();
         List<String> newNodes = new ArrayList<>();
+        int share = group.shareOfWork(state.getActiveTasks());
         sendLock.lock();
         try {
             lock.lock();
@@ -376,15 +411,16 @@ final class ProcessWorker implements Runnable {
                 if (child != target || phase != Phase.READY) {
                     // The JVM went away while this thread waited for a task, which it never started.
                     group.requeue(List.of(first));
-                    return;
+                    return true;
                 }
-                if (!hasRoomLocked()) {
-                    // A direct send used the room while this thread waited for a task.
+                if (!hasRoomLocked() || (share < 1 && !inFlight.isEmpty())) {
+                    // A direct send used the room while this thread waited, or other workers should
+                    // take this task: tasks sent ahead cannot move to another worker.
                     group.requeue(List.of(first));
-                    return;
+                    return false;
                 }
                 hold(first, batch, newNodes);
-                while (hasRoomLocked()) {
+                for (int extra = 1; extra < share && hasRoomLocked(); extra++) {
                     PoolTask<?> next = group.queue().poll(id);
                     if (next == null) {
                         break;
@@ -395,6 +431,7 @@ final class ProcessWorker implements Runnable {
                 lock.unlock();
             }
             write(target, batch, newNodes, prefix);
+            return true;
         } finally {
             sendLock.unlock();
         }
@@ -459,7 +496,13 @@ final class ProcessWorker implements Runnable {
     }
 
     private void updateIdleLocked() {
-        idle = phase == Phase.READY && child != null && inFlight.isEmpty() && !shutdown;
+        ready = phase == Phase.READY && child != null && !shutdown;
+        idle = ready && inFlight.isEmpty();
+    }
+
+    /** Returns whether the JVM can take tasks: a hint, read without the lock. */
+    boolean isReadyHint() {
+        return ready;
     }
 
     /** Adds a task to the tasks in flight; called with the lock held. */
@@ -503,20 +546,30 @@ final class ProcessWorker implements Runnable {
         }
     }
 
-    /** Kills the JVM running {@code task}, for {@code cancel(true)}; does nothing if it does not run it. */
+    /**
+     * Handles {@code cancel(true)} of a task this worker holds: kills the JVM if it runs the task,
+     * and otherwise leaves the task marked, so that the JVM is killed when it starts it (see
+     * {@link #onResult}). Returns whether this worker holds the task.
+     */
     boolean cancelIfRunning(PoolTask<?> task) {
         lock.lock();
         try {
-            if (inFlight.peekFirst() != task || child == null) {
+            if (child == null || !inFlight.contains(task)) {
                 return false;
             }
-            log.warn("Task {} on worker {} (pid {}) of pool '{}' was cancelled while running; killing its worker JVM",
-                    task.id(), id, child.pid(), poolName);
-            child.kill(ChildProcess.Termination.CANCELLED, task.id());
+            if (inFlight.peekFirst() == task) {
+                killForCancelledLocked(task);
+            }
             return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    private void killForCancelledLocked(PoolTask<?> task) {
+        log.warn("Task {} on worker {} (pid {}) of pool '{}' was cancelled while running; killing its worker JVM",
+                task.id(), id, child.pid(), poolName);
+        child.kill(ChildProcess.Termination.CANCELLED, task.id());
     }
 
     /** Kills the JVM because the pool's stop ran out of time. */
@@ -604,7 +657,9 @@ final class ProcessWorker implements Runnable {
             task = inFlight.pollFirst();
             inFlightBytes -= task.payloadLength();
             state.releaseTask();
-            averageRunNanos = averageRunNanos == 0 ? Math.max(1, runNanos)
+            // A task far slower than the average resets it at once, so that slow tasks stop being sent
+            // ahead after the first one; faster ones pull it down gradually.
+            averageRunNanos = averageRunNanos == 0 || runNanos > 4 * averageRunNanos ? Math.max(1, runNanos)
                     : averageRunNanos + (runNanos - averageRunNanos) / 8;
 
             if (status == Frame.STATUS_NODE_START_FAILED) {
@@ -621,9 +676,13 @@ final class ProcessWorker implements Runnable {
                 }
             }
             PoolTask<?> next = inFlight.peekFirst();
-            if (next != null) {
+            if (next != null && next.isCancelledWithInterrupt()) {
+                // Cancelled while it waited here, and the JVM has just started it.
+                killForCancelledLocked(next);
+            } else if (next != null) {
                 scheduleTimeoutLocked(next);
             }
+            resultsSeen++;
             long maxTasks = group.options().getMaxTasksPerWorker().orElse(0);
             recycle = maxTasks > 0 && tasksSentToChild >= maxTasks && inFlight.isEmpty() && phase == Phase.READY;
             updateIdleLocked();
@@ -725,6 +784,7 @@ final class ProcessWorker implements Runnable {
                 unstarted.add(task);
             }
             inFlightBytes = 0;
+            resultsSeen++;
             dropUnstarted = shutdown;
 
             if (ended == Phase.STARTING) {

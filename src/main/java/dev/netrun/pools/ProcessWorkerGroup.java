@@ -305,12 +305,22 @@ final class ProcessWorkerGroup extends WorkerGroup {
     }
 
     /**
-     * Puts queued-state tasks back at the front of the queue. Tasks that land where no worker will
-     * take them, because their worker or every worker gave up starting, fail at once.
+     * Puts queued-state tasks back at the front of the queue, and ends those cancelled meanwhile.
+     * Tasks that land where no worker will take them, because their worker or every worker gave up
+     * starting, fail at once.
      */
     void requeue(List<PoolTask<?>> tasks) {
-        queue.requeueFirst(tasks);
-        failUnreachable(tasks);
+        List<PoolTask<?>> live = new ArrayList<>(tasks.size());
+        for (PoolTask<?> task : tasks) {
+            // A task cancelled while a dispatch thread held it could not be removed from the queue then.
+            if (task.future().isDone()) {
+                task.drop(null);
+            } else {
+                live.add(task);
+            }
+        }
+        queue.requeueFirst(live);
+        failUnreachable(live);
     }
 
     private void failUnreachable(List<PoolTask<?>> tasks) {
@@ -461,6 +471,25 @@ final class ProcessWorkerGroup extends WorkerGroup {
         }
         payload.writeInt(encoded.size());
         payload.write(encoded.array(), 0, encoded.size());
+    }
+
+    /**
+     * Returns how many tasks a worker that holds {@code held} tasks may hold in all, after the one
+     * it has just taken from the queue: an even split of the waiting and held tasks over the
+     * workers that can take tasks, less what it holds. Read without locks, so an estimate.
+     */
+    int shareOfWork(int held) {
+        int ready = 0;
+        int heldByAll = 0;
+        for (ProcessWorker slot : slots) {
+            if (slot.isReadyHint()) {
+                ready++;
+                heldByAll += slot.state().getActiveTasks();
+            }
+        }
+        int total = queue.size() + 1 + heldByAll;
+        int perWorker = (total + Math.max(1, ready) - 1) / Math.max(1, ready);
+        return perWorker - held;
     }
 
     boolean hasNode(String node) {

@@ -295,6 +295,56 @@ class ProcessFaultTest {
         assertBackToFullSize();
     }
 
+    /** Runs enough tiny tasks that the workers start sending tasks ahead. */
+    private void warmUpWithTinyTasks() {
+        List<CompletableFuture<Integer>> futures = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            int value = i;
+            futures.add(pool.submit(() -> value));
+        }
+        futures.forEach(CompletableFuture::join);
+    }
+
+    @Test
+    void cancelTaskSentAheadEndsItWhenItStarts() {
+        started("ahead", 1);
+        warmUpWithTinyTasks();
+        WorkerState only = pool.getWorkers().get(0);
+        FileLatch latch = new FileLatch(temp, "ahead");
+        CompletableFuture<String> running = blockWorkerZero(latch);
+        CompletableFuture<String> endless = pool.submit(() -> {
+            Thread.sleep(Long.MAX_VALUE);
+            return "never";
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> pool.getQueuedTasks() == 0 && only.getActiveTasks() == 2);
+
+        assertThat(endless.cancel(true)).isTrue();
+        latch.open();
+
+        assertThat(running.join()).isEqualTo("released");
+        await().atMost(Duration.ofSeconds(20)).until(() -> only.getReplacements() == 1);
+        assertBackToFullSize();
+    }
+
+    @Test
+    void slowBurstAfterFastTasksIsShared() {
+        started("share", 2);
+        warmUpWithTinyTasks();
+
+        List<CompletableFuture<Long>> slow = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            slow.add(pool.submit(() -> {
+                Thread.sleep(200);
+                return ProcessHandle.current().pid();
+            }));
+        }
+
+        java.util.Map<Long, Long> tasksPerPid = slow.stream().map(CompletableFuture::join)
+                .collect(java.util.stream.Collectors.groupingBy(pid -> pid, java.util.stream.Collectors.counting()));
+        assertThat(tasksPerPid).hasSize(2);
+        assertThat(tasksPerPid.values()).allSatisfy(count -> assertThat(count).isGreaterThanOrEqualTo(3));
+    }
+
     @Test
     void taskLimitRecyclesWorker() {
         started("recycle", 1, ProcessOptions.builder().maxTasksPerWorker(3));

@@ -1,6 +1,7 @@
 package dev.netrun.pools.process;
 
 import dev.netrun.pools.DeserializationLimits;
+import java.io.ByteArrayInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -17,8 +18,8 @@ import java.util.Optional;
  * allowed-classes pattern (empty for none).
  *
  * <p>Standard input carries frames from the pool and standard output frames to it; what the
- * worker's code prints to {@code System.out} is sent as OUTPUT frames, and {@code System.err} stays
- * the process's standard error, which the pool logs. The worker exits by itself when the pool's
+ * worker's code prints to {@code System.out} is sent as OUTPUT frames, {@code System.err} stays
+ * the process's standard error, which the pool logs, and {@code System.in} is empty. The worker exits by itself when the pool's
  * JVM is gone: at the end of standard input, or when a watchdog thread finds that the pool's JVM is
  * no longer alive.
  */
@@ -49,6 +50,8 @@ public final class WorkerMain {
     public static void main(String[] args) {
         FrameWriter writer = new FrameWriter(new FileOutputStream(FileDescriptor.out));
         System.setOut(new PrintStream(new OutputForwarder(writer), true, StandardCharsets.UTF_8));
+        // Tasks get an empty standard input, so that closing System.in cannot close the frame stream.
+        System.setIn(new ByteArrayInputStream(new byte[0]));
 
         if (args.length != ARGUMENT_COUNT || !args[0].equals(Integer.toString(Frame.PROTOCOL_VERSION))) {
             System.err.println("Usage: WorkerMain " + Frame.PROTOCOL_VERSION
