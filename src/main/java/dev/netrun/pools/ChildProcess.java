@@ -1,5 +1,6 @@
 package dev.netrun.pools;
 
+import dev.netrun.pools.process.CorruptFrameException;
 import dev.netrun.pools.process.Frame;
 import dev.netrun.pools.process.FrameBuffer;
 import dev.netrun.pools.process.FrameReader;
@@ -73,7 +74,9 @@ final class ChildProcess {
         /** The pool's stop ran out of time and killed the JVM. */
         POOL_STOPPED,
         /** The pool killed the JVM because another worker failed to start. */
-        START_ABORTED
+        START_ABORTED,
+        /** A frame from the JVM failed its checksum, so nothing more it sends can be trusted. */
+        CORRUPT_OUTPUT
     }
 
     ChildProcess(ProcessWorker worker, Process process, String poolName, int workerId, int maxPayloadBytes) {
@@ -82,8 +85,10 @@ final class ChildProcess {
         this.pid = process.pid();
         this.label = "worker " + workerId + " pid " + pid;
         this.output = LoggerFactory.getLogger("dev.netrun.pools.worker." + poolName);
-        this.writer = new FrameWriter(process.getOutputStream());
-        this.reader = new FrameReader(process.getInputStream(), maxPayloadBytes);
+        // Only the worker's output needs checksums: native code in it may write to the same stream.
+        this.writer = new FrameWriter(process.getOutputStream(), false);
+        this.reader = new FrameReader(process.getInputStream(), maxPayloadBytes, true, Frame.HELLO, Frame.RESULT,
+                Frame.RESULT_BYTES, Frame.OUTPUT, Frame.STOPPED);
         this.poolName = poolName;
         this.workerId = workerId;
         this.readerOwner = newReader("netrun-" + poolName + "-" + workerId + "-reader");
@@ -258,6 +263,10 @@ final class ChildProcess {
                         break;
                 }
             }
+        } catch (CorruptFrameException e) {
+            // Logged with the task it belongs to when the exit is handled.
+            log.debug("Worker JVM ({}): {}", label, e.getMessage());
+            kill(Termination.CORRUPT_OUTPUT);
         } catch (IOException | RuntimeException | Error e) {
             // Any failure here, even an Error, must end in onExit, which settles the tasks in flight.
             if (process.isAlive() && termination == null) {

@@ -807,6 +807,14 @@ final class ProcessWorker implements Runnable {
                 // Logged when the task was timed out or cancelled; the JVM itself did nothing wrong.
                 replacing = true;
                 launchLocked();
+            } else if (termination == ChildProcess.Termination.CORRUPT_OUTPUT) {
+                event = "Worker " + id + " (pid " + source.pid() + ") of pool '" + poolName + "' sent a corrupted "
+                        + (head == null ? "frame" : "result for task " + head.id()) + ", most likely because code in "
+                        + "it wrote to file descriptor 1 (standard output) directly; "
+                        + (head == null ? "" : "the task fails, ") + "and a replacement starts.";
+                error = true;
+                replacing = true;
+                launchLocked();
             } else if (head == null && !proven) {
                 String reason = "its JVM (pid " + source.pid() + ") died before completing a task: "
                         + describeExit(exitStatus, source.stderr()) + source.stderr().format();
@@ -862,9 +870,12 @@ final class ProcessWorker implements Runnable {
         if (termination == ChildProcess.Termination.CANCELLED && aboutHead) {
             return new CancellationException("Task " + head.id() + " of pool '" + poolName + "' was cancelled");
         }
-        String why = termination == ChildProcess.Termination.POOL_STOPPED
-                ? "was killed because pool '" + poolName + "' stopped before task " + head.id() + " ended"
-                : "died while running task " + head.id();
+        String why = switch (termination == null ? ChildProcess.Termination.STOP_REQUESTED : termination) {
+            case POOL_STOPPED -> "was killed because pool '" + poolName + "' stopped before task " + head.id() + " ended";
+            case CORRUPT_OUTPUT -> "was killed because the result of task " + head.id() + " arrived corrupted, most "
+                    + "likely by code in the worker that wrote to file descriptor 1 (standard output) directly";
+            default -> "died while running task " + head.id();
+        };
         return new WorkerCrashedException("Worker " + id + " (pid " + source.pid() + ") of pool '" + poolName + "' "
                 + why + ": " + describeExit(exitStatus, source.stderr()) + "." + source.stderr().format(), poolName, id, source.pid(),
                 exitStatus, signalOf(exitStatus), source.stderr().lines());

@@ -155,6 +155,38 @@ class ProcessFaultTest {
     }
 
     @Test
+    void rawWritesToStandardOutputNeverCorruptAResultSilently() {
+        started("raw-output", 1);
+
+        for (int round = 0; round < 5; round++) {
+            CompletableFuture<byte[]> result = pool.submit(() -> {
+                Thread noise = new Thread(() -> {
+                    // Not closed: closing it would close file descriptor 1 itself.
+                    java.io.FileOutputStream raw = new java.io.FileOutputStream(java.io.FileDescriptor.out);
+                    try {
+                        for (int i = 0; i < 20_000; i++) {
+                            raw.write("native says hi\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    } catch (java.io.IOException e) {
+                        // The worker is being replaced; the test only cares about the result.
+                    }
+                });
+                noise.start();
+                byte[] data = new byte[20 << 20];
+                java.util.Arrays.fill(data, (byte) 7);
+                return data;
+            });
+            try {
+                assertThat(result.join()).hasSize(20 << 20).containsOnly((byte) 7);
+            } catch (java.util.concurrent.CompletionException e) {
+                assertThat(e.getCause()).isInstanceOf(WorkerCrashedException.class)
+                        .hasMessageContaining("arrived corrupted");
+            }
+            assertBackToFullSize();
+        }
+    }
+
+    @Test
     void outOfMemoryEndsTheWorker() {
         started("memory", 2, ProcessOptions.builder().jvmArguments("-Xmx48m"));
 

@@ -3,9 +3,13 @@ package dev.netrun.pools.process;
 /**
  * One frame of the protocol between a process pool and its worker JVM, as read off the wire.
  *
- * <p>On the wire a frame is {@code 0xFE}, a type byte, a big-endian int payload length, and the
- * payload. {@code 0xFE} never occurs in UTF-8 text, so text that something else writes to the
- * worker's standard output between frames is recognized and delivered as {@link #STRAY}.
+ * <p>On the wire a frame is a header of {@value #HEADER_BYTES} bytes and the payload. The header is
+ * {@code 0xFE}, a type byte, the big-endian payload length, the big-endian CRC-32C of the payload
+ * (0 where the writer does not compute one), and a check byte over the header. {@code 0xFE} never
+ * occurs in UTF-8 text, so text that something else writes to the worker's standard output between
+ * frames is recognized and delivered as {@link #STRAY}. A stray {@code 0xFE} in other output fails
+ * the check byte or names a type the reader does not take, and is delivered as text too. Text
+ * written into the middle of a frame makes its checksum fail.
  *
  * @param type the frame type, one of the constants below
  * @param payload the payload; for an oversized frame, only its first {@link #OVERSIZED_PREFIX} bytes;
@@ -18,14 +22,14 @@ public record Frame(byte type, byte[] payload, int length, byte[] bulk) {
 
     /** The first byte of every frame. */
     public static final byte MAGIC = (byte) 0xFE;
-    /** The bytes of a frame header: magic, type, length. */
-    public static final int HEADER_BYTES = 6;
+    /** The bytes of a frame header: magic, type, length, checksum, check byte. */
+    public static final int HEADER_BYTES = 11;
     /** How much of an oversized payload is kept, enough for the ids at its start. */
     public static final int OVERSIZED_PREFIX = 64;
     /** Bytes a frame may carry beyond its value: ids, flags, node names. */
     public static final int MAX_OVERHEAD_BYTES = 64 * 1024;
     /** The protocol version both sides announce. */
-    public static final int PROTOCOL_VERSION = 1;
+    public static final int PROTOCOL_VERSION = 2;
 
     // Pool to worker.
     /** A task: id, flags, node, encoded callable. */
@@ -66,6 +70,16 @@ public record Frame(byte type, byte[] payload, int length, byte[] bulk) {
     public static final byte STATUS_NODE_START_FAILED = 2;
     /** RESULT status: the task could not be decoded and did not run. */
     public static final byte STATUS_NOT_RUN = 3;
+
+    /** Returns the check byte over a header's type, length and checksum. */
+    static byte headerCheck(byte type, int length, int checksum) {
+        int sum = 0x5A + type;
+        for (int shift = 0; shift < 32; shift += 8) {
+            sum += (length >>> shift) & 0xff;
+            sum += (checksum >>> shift) & 0xff;
+        }
+        return (byte) sum;
+    }
 
     /**
      * Returns whether the payload was not read whole, because it exceeded the reader's limit or

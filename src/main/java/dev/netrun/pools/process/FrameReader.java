@@ -3,8 +3,8 @@ package dev.netrun.pools.process;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StreamCorruptedException;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 /**
  * Reads frames from a stream through its own buffer, so that many small frames cost one read
@@ -17,6 +17,9 @@ public final class FrameReader {
 
     private final InputStream in;
     private final int maxPayloadBytes;
+    private final boolean verifyChecksums;
+    private final boolean[] acceptedTypes = new boolean[128];
+    private final CRC32C crc = new CRC32C();
     private final byte[] buffer = new byte[BUFFER_BYTES];
     private int position;
     private int limit;
@@ -27,36 +30,67 @@ public final class FrameReader {
      * @param in the stream to read
      * @param maxPayloadBytes the largest payload to read whole; a larger one is skipped and only
      *     its prefix returned
+     * @param verifyChecksums whether to check each payload against the CRC-32C in its header
+     * @param types the frame types this reader takes; a header with another type is read as text
      */
-    public FrameReader(InputStream in, int maxPayloadBytes) {
+    public FrameReader(InputStream in, int maxPayloadBytes, boolean verifyChecksums, byte... types) {
         this.in = in;
         this.maxPayloadBytes = maxPayloadBytes;
+        this.verifyChecksums = verifyChecksums;
+        for (byte type : types) {
+            acceptedTypes[type] = true;
+        }
     }
 
     /**
      * Reads the next frame, blocking until it has arrived.
      *
      * @return the frame, or {@code null} at the end of the stream
-     * @throws IOException if reading fails, or the stream ends or is corrupt in the middle of a frame
+     * @throws CorruptFrameException if a payload does not match its checksum
+     * @throws IOException if reading fails, or the stream ends in the middle of a frame
      */
     public Frame read() throws IOException {
         if (!fill(1)) {
             return null;
         }
         if (buffer[position] != Frame.MAGIC) {
-            return readStray();
+            return readStray(0);
         }
         if (!fill(Frame.HEADER_BYTES)) {
-            throw new EOFException("Stream ended inside a frame header");
+            // Too short for a frame: the stream ends with text that contains 0xFE.
+            return readStray(1);
         }
         byte type = buffer[position + 1];
-        int length = ((buffer[position + 2] & 0xff) << 24) | ((buffer[position + 3] & 0xff) << 16)
-                | ((buffer[position + 4] & 0xff) << 8) | (buffer[position + 5] & 0xff);
-        if (length < 0) {
-            throw new StreamCorruptedException("Frame of type " + type + " announces a negative length " + length);
+        int length = intAt(position + 2);
+        int checksum = intAt(position + 6);
+        if (type < 0 || !acceptedTypes[type] || length < 0
+                || buffer[position + 10] != Frame.headerCheck(type, length, checksum)) {
+            return readStray(1);
         }
         position += Frame.HEADER_BYTES;
+        Frame frame = readPayload(type, length);
+        if (verifyChecksums && !frame.isOversized() && (int) checksumOf(frame) != checksum) {
+            throw new CorruptFrameException("A frame of type " + type + " and " + length + " bytes failed its "
+                    + "checksum: other output was written into the middle of it");
+        }
+        return frame;
+    }
 
+    private long checksumOf(Frame frame) {
+        crc.reset();
+        crc.update(frame.payload(), 0, frame.payload().length);
+        if (frame.bulk() != null) {
+            crc.update(frame.bulk(), 0, frame.bulk().length);
+        }
+        return crc.getValue();
+    }
+
+    private int intAt(int index) {
+        return ((buffer[index] & 0xff) << 24) | ((buffer[index + 1] & 0xff) << 16)
+                | ((buffer[index + 2] & 0xff) << 8) | (buffer[index + 3] & 0xff);
+    }
+
+    private Frame readPayload(byte type, int length) throws IOException {
         if (length > maxPayloadBytes) {
             return skipPayload(type, length);
         }
@@ -100,11 +134,12 @@ public final class FrameReader {
 
     /**
      * Reads text up to a line break (which is consumed), up to the next frame, or up to
-     * {@value #MAX_STRAY_BYTES} bytes, whichever comes first.
+     * {@value #MAX_STRAY_BYTES} bytes, whichever comes first. The first {@code skipMagic} bytes
+     * are taken as text even if they look like the start of a frame.
      */
-    private Frame readStray() throws IOException {
+    private Frame readStray(int skipMagic) throws IOException {
         compact();
-        int end = 0;
+        int end = Math.min(skipMagic, limit);
         while (true) {
             while (end < limit && end < MAX_STRAY_BYTES && buffer[end] != Frame.MAGIC && buffer[end] != '\n') {
                 end++;

@@ -2,6 +2,7 @@ package dev.netrun.pools.process;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.zip.CRC32C;
 
 /**
  * Writes frames to a stream. Frames are gathered in a buffer and reach the stream on
@@ -16,15 +17,20 @@ public final class FrameWriter {
     private static final int KEPT_BUFFER_BYTES = 256 * 1024;
 
     private final OutputStream out;
+    private final boolean checksums;
     private final FrameBuffer pending = new FrameBuffer(16 * 1024);
+    private final CRC32C crc = new CRC32C();
 
     /**
      * Creates a writer.
      *
      * @param out the stream to write to; it should not buffer
+     * @param checksums whether to compute each payload's CRC-32C, for a stream that something else
+     *     may write to as well
      */
-    public FrameWriter(OutputStream out) {
+    public FrameWriter(OutputStream out, boolean checksums) {
         this.out = out;
+        this.checksums = checksums;
     }
 
     /**
@@ -39,9 +45,22 @@ public final class FrameWriter {
         if (length > Integer.MAX_VALUE) {
             throw new IOException("Frame payload of " + length + " bytes is larger than a frame can carry");
         }
+        int checksum = 0;
+        if (checksums) {
+            crc.reset();
+            if (headLength > 0) {
+                crc.update(head.array(), 0, headLength);
+            }
+            if (bodyLength > 0) {
+                crc.update(body, bodyOffset, bodyLength);
+            }
+            checksum = (int) crc.getValue();
+        }
         pending.write(Frame.MAGIC);
         pending.write(type);
         pending.writeInt((int) length);
+        pending.writeInt(checksum);
+        pending.write(Frame.headerCheck(type, (int) length, checksum));
         if (headLength > 0) {
             pending.write(head.array(), 0, headLength);
         }

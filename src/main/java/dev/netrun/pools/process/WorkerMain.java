@@ -48,7 +48,7 @@ public final class WorkerMain {
      * @param args see the class comment
      */
     public static void main(String[] args) {
-        FrameWriter writer = new FrameWriter(new FileOutputStream(FileDescriptor.out));
+        FrameWriter writer = new FrameWriter(new FileOutputStream(FileDescriptor.out), true);
         System.setOut(new PrintStream(new OutputForwarder(writer), true, StandardCharsets.UTF_8));
         // Tasks get an empty standard input, so that closing System.in cannot close the frame stream.
         System.setIn(new ByteArrayInputStream(new byte[0]));
@@ -68,7 +68,7 @@ public final class WorkerMain {
 
         ValueCodec codec = new ValueCodec(limits, allowedClasses);
         FrameReader reader = new FrameReader(new FileInputStream(FileDescriptor.in),
-                limits.maxBytes() + Frame.MAX_OVERHEAD_BYTES);
+                limits.maxBytes() + Frame.MAX_OVERHEAD_BYTES, false, Frame.TASK, Frame.NODE, Frame.STOP);
         new ChildWorker(pool, workerId, reader, writer, codec).run();
     }
 
