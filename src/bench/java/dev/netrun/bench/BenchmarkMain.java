@@ -99,7 +99,7 @@ public final class BenchmarkMain {
     private static double[] threadPoolThroughput() throws Exception {
         Options options = new OptionsBuilder()
                 .include(ThreadPoolThroughput.class.getName())
-                .forks(1)
+                .forks(2)
                 .warmupIterations(3)
                 .warmupTime(TimeValue.seconds(2))
                 .measurementIterations(5)

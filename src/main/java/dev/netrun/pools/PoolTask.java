@@ -1,5 +1,6 @@
 package dev.netrun.pools;
 
+import dev.netrun.pools.process.ValueCodec;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -49,9 +50,9 @@ final class PoolTask<T> {
     private final WorkerState pinnedWorker;
     private final TaskFuture<T> future;
 
-    /** The serialized callable, for a process pool: the first {@code payloadLength} bytes. */
-    private byte[] payload;
-    private int payloadLength;
+    /** The serialized callable, for a process pool. */
+    private ValueCodec.Encoded payload;
+    private long payloadLength;
 
     private volatile int state = QUEUED;
     /** The thread running the task in a thread pool; written before the state becomes RUNNING. */
@@ -107,17 +108,17 @@ final class PoolTask<T> {
         return future;
     }
 
-    byte[] payload() {
+    ValueCodec.Encoded payload() {
         return payload;
     }
 
-    int payloadLength() {
+    long payloadLength() {
         return payloadLength;
     }
 
-    void setPayload(byte[] payload, int length) {
+    void setPayload(ValueCodec.Encoded payload) {
         this.payload = payload;
-        this.payloadLength = length;
+        this.payloadLength = payload.length();
     }
 
     /**

@@ -487,7 +487,7 @@ final class ProcessWorker implements Runnable {
                 prefix.writeLong(task.id());
                 prefix.write(task.awaitsStage() ? Frame.FLAG_AWAIT_STAGE : 0);
                 prefix.writeString(task.node());
-                writer.append(Frame.TASK, prefix, task.payload(), 0, task.payloadLength());
+                writer.append(Frame.TASK, prefix, task.payload());
             }
             writer.flush();
         } catch (IOException e) {

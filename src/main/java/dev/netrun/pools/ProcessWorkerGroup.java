@@ -245,7 +245,7 @@ final class ProcessWorkerGroup extends WorkerGroup {
             log.warn(rejected.getMessage());
             throw rejected;
         }
-        task.setPayload(encoded.bytes(), encoded.length());
+        task.setPayload(encoded);
     }
 
     @Override

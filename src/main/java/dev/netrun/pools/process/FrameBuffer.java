@@ -91,17 +91,6 @@ public final class FrameBuffer extends OutputStream {
         }
     }
 
-    /**
-     * Hands over the backing array, whose first {@link #size()} bytes are valid, and continues
-     * with an empty one of {@code initialCapacity} bytes.
-     */
-    public byte[] detach(int initialCapacity) {
-        byte[] detached = bytes;
-        bytes = new byte[Math.max(16, initialCapacity)];
-        size = 0;
-        return detached;
-    }
-
     /** Returns the backing array; only the first {@link #size()} bytes are valid. */
     public byte[] array() {
         return bytes;

@@ -75,6 +75,43 @@ public final class FrameWriter {
         out.write(body, bodyOffset, bodyLength);
     }
 
+    /** Appends a frame whose payload is {@code head} followed by an encoding in segments. */
+    public synchronized void append(byte type, FrameBuffer head, ValueCodec.Encoded body) throws IOException {
+        byte[][] segments = body.segments();
+        if (segments.length == 1) {
+            append(type, head, segments[0], 0, body.lastLength());
+            return;
+        }
+        int headLength = head == null ? 0 : head.size();
+        long length = headLength + body.length();
+        if (length > Integer.MAX_VALUE) {
+            throw new IOException("Frame payload of " + length + " bytes is larger than a frame can carry");
+        }
+        int checksum = 0;
+        if (checksums) {
+            crc.reset();
+            if (headLength > 0) {
+                crc.update(head.array(), 0, headLength);
+            }
+            for (int i = 0; i < segments.length; i++) {
+                crc.update(segments[i], 0, i == segments.length - 1 ? body.lastLength() : segments[i].length);
+            }
+            checksum = (int) crc.getValue();
+        }
+        pending.write(Frame.MAGIC);
+        pending.write(type);
+        pending.writeInt((int) length);
+        pending.writeInt(checksum);
+        pending.write(Frame.headerCheck(type, (int) length, checksum));
+        if (headLength > 0) {
+            pending.write(head.array(), 0, headLength);
+        }
+        drain();
+        for (int i = 0; i < segments.length; i++) {
+            out.write(segments[i], 0, i == segments.length - 1 ? body.lastLength() : segments[i].length);
+        }
+    }
+
     /** Appends a frame whose payload is one buffer. */
     public synchronized void append(byte type, FrameBuffer payload) throws IOException {
         append(type, null, payload.array(), 0, payload.size());

@@ -45,7 +45,6 @@ public final class ValueCodec {
      */
     private final ThreadLocal<ReusableObjectStream> objectStreams = new ThreadLocal<>();
 
-    private static final int SCRATCH_KEPT_BYTES = 64 * 1024;
 
     /**
      * Creates a codec.
@@ -99,30 +98,57 @@ public final class ValueCodec {
         }
     }
 
-    /** An encoded value: the first {@code length} bytes of {@code bytes}. */
-    public record Encoded(byte[] bytes, int length) {
+    /**
+     * An encoded value in segments: every segment is full except the last, of which the first
+     * {@code lastLength} bytes count.
+     *
+     * @param segments the segments, at least one
+     * @param lastLength the bytes used in the last segment
+     */
+    public record Encoded(byte[][] segments, int lastLength) {
+
+        /** Returns a one-segment encoding of an array. */
+        public static Encoded of(byte[] bytes) {
+            return new Encoded(new byte[][] {bytes}, bytes.length);
+        }
+
+        /** Returns the number of bytes. */
+        public long length() {
+            long length = lastLength;
+            for (int i = 0; i < segments.length - 1; i++) {
+                length += segments[i].length;
+            }
+            return length;
+        }
     }
 
     /**
-     * Encodes a value through a buffer this thread keeps. A small encoding is copied out; a large
-     * one keeps the array it was written to, so its bytes are not copied again.
+     * Encodes a value through buffers this thread keeps. A large encoding stays in the segments it
+     * was written to, so its bytes are written once and never copied.
      *
      * @throws IOException if Java serialization fails
      */
     public Encoded encodeToBytes(Object value) throws IOException {
-        ReusableObjectStream stream = objectStreams.get();
-        FrameBuffer scratch = stream == null ? new FrameBuffer(1024) : stream.scratch;
-        scratch.reset(SCRATCH_KEPT_BYTES);
-        encode(value, scratch);
-        int length = scratch.size();
-        if (length >= SCRATCH_KEPT_BYTES) {
-            return new Encoded(scratch.detach(1024), length);
+        if (value == null || value instanceof byte[] || value instanceof String || value instanceof Integer
+                || value instanceof Long || value instanceof Boolean || value instanceof Double) {
+            FrameBuffer small = new FrameBuffer(64);
+            encode(value, small);
+            return Encoded.of(small.toByteArray());
         }
-        return new Encoded(scratch.toByteArray(), length);
+        ReusableObjectStream stream = objectStreams.get();
+        SegmentedBuffer segments = stream == null ? new SegmentedBuffer() : stream.segments;
+        try {
+            segments.write(TAG_SERIALIZED);
+            writeSerialized(value, segments);
+            return segments.take();
+        } catch (IOException | RuntimeException e) {
+            segments.clear();
+            throw e;
+        }
     }
 
     /** Appends a Java-serialized value, through this thread's reusable object stream. */
-    void writeSerialized(Object value, FrameBuffer out) throws IOException {
+    void writeSerialized(Object value, java.io.OutputStream out) throws IOException {
         ReusableObjectStream stream = objectStreams.get();
         if (stream == null || stream.sink.target != null) {
             // None yet, or this thread is already inside writeSerialized (a value whose own
@@ -153,7 +179,7 @@ public final class ValueCodec {
     private static final class ReusableObjectStream {
         final RedirectingOutputStream sink = new RedirectingOutputStream();
         final ObjectOutputStream objects;
-        final FrameBuffer scratch = new FrameBuffer(1024);
+        final SegmentedBuffer segments = new SegmentedBuffer();
 
         ReusableObjectStream() throws IOException {
             // The header written here goes nowhere; writeSerialized writes one per value.
@@ -174,17 +200,17 @@ public final class ValueCodec {
     }
 
     private static final class RedirectingOutputStream extends java.io.OutputStream {
-        FrameBuffer target;
+        java.io.OutputStream target;
 
         @Override
-        public void write(int b) {
+        public void write(int b) throws IOException {
             if (target != null) {
                 target.write(b);
             }
         }
 
         @Override
-        public void write(byte[] bytes, int offset, int length) {
+        public void write(byte[] bytes, int offset, int length) throws IOException {
             if (target != null) {
                 target.write(bytes, offset, length);
             }
