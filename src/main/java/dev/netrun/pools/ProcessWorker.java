@@ -122,7 +122,7 @@ final class ProcessWorker implements Runnable {
 
     /**
      * How long a dispatch thread whose JVM is busy waits for a result before it looks at the queue
-     * again anyway; new tasks do not wake it, because they go to idle workers first.
+     * again anyway. New tasks do not wake it, because they go to idle workers first.
      */
     static final long BUSY_POLL_MILLIS = 20;
 
@@ -658,7 +658,7 @@ final class ProcessWorker implements Runnable {
             inFlightBytes -= task.payloadLength();
             state.releaseTask();
             // A task far slower than the average resets it at once, so that slow tasks stop being sent
-            // ahead after the first one; faster ones pull it down gradually.
+            // ahead after the first one. Faster ones pull it down gradually.
             averageRunNanos = averageRunNanos == 0 || runNanos > 4 * averageRunNanos ? Math.max(1, runNanos)
                     : averageRunNanos + (runNanos - averageRunNanos) / 8;
 

@@ -79,7 +79,7 @@ class FrameStreamTest {
     }
 
     @Test
-    void frameOfATypeTheReaderDoesNotTakeIsText() throws IOException {
+    void unacceptedFrameTypeIsText() throws IOException {
         FrameReader reader = reader(concat(frame(Frame.TASK, "task", true), frame(Frame.OUTPUT, "after", true)));
 
         Frame first = reader.read();
