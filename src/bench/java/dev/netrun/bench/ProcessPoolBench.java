@@ -97,8 +97,8 @@ final class ProcessPoolBench {
     /**
      * Median rate in MB/s at which a {@code byte[]} of {@code size} bytes travels to a worker inside
      * a task and back as its result, after {@code warmups} unmeasured runs; the bytes of both
-     * directions count. Each measured run alternates with a raw pipe run, so that both see the
-     * same state of the machine; the second element is the raw pipe's median in MB/s.
+     * directions count. Each measured run alternates with a raw pipe run, so that both run under the
+     * same load on the machine. The second element is the raw pipe's median in MB/s.
      */
     static double[] roundTripMegabytesPerSecond(ManagedPool pool, int size, int warmups, int runs) throws Exception {
         byte[] data = new byte[size];

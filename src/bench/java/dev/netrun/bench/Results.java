@@ -46,8 +46,15 @@ final class Results {
             };
             System.out.printf(Locale.ROOT, "| %s | %s %s | %s | %s | %s | %s |%n", row.measurement, format(row.value),
                     row.unit, baseline, hasBaseline ? String.format(Locale.ROOT, "%.2f", ratio) : "", target,
-                    row.goal == Goal.NONE ? "" : met ? "yes" : "**no**");
+                    verdict(row.goal, met));
         }
+    }
+
+    private static String verdict(Goal goal, boolean met) {
+        if (goal == Goal.NONE) {
+            return "";
+        }
+        return met ? "yes" : "**no**";
     }
 
     static String format(double value) {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One named pool of workers that runs submitted tasks and returns their results as
  * {@link CompletableFuture}s. The workers are threads of this JVM or child JVMs, as its
- * {@link PoolConfig} says.
+ * {@link PoolConfig} sets.
  *
  * <pre>{@code
  * try (ManagedPool pool = new ManagedPool(PoolConfig.thread("io", 4))) {

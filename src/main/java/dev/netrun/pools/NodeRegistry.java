@@ -136,7 +136,7 @@ final class NodeRegistry {
 
     /**
      * Runs, on the calling thread, the stop hook of every global node the pool initialized, with the
-     * context of the worker whose task initialized it, and forgets their initialization.
+     * context of the worker whose task initialized it, and clears their initialization.
      */
     void stopGlobalNodes() {
         for (Map.Entry<String, GlobalNode> entry : globalNodes.entrySet()) {

@@ -3,8 +3,8 @@ package dev.netrun.pools;
 /**
  * The start hook of a node failed on a worker, so the task that needed the node did not run. The
  * cause is what the hook threw. The node stays uninitialized, and the next task of the node runs
- * the hook again: on the same thread in a thread pool, and in a replacement JVM in a process pool,
- * which replaces a worker JVM whose start hook failed and backs off if that keeps happening.
+ * the hook again. In a thread pool that happens on the same thread. A process pool replaces the
+ * worker JVM whose start hook failed, and backs off if that keeps happening.
  */
 public class NodeStartException extends RuntimeException {
 

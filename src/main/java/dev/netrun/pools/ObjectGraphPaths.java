@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds the shortest path of fields from a value to an object of a given class, following what Java
- * serialization would write: non-static, non-transient fields of serializable classes, the elements
- * of arrays, collections and maps, and the captured arguments of serializable lambdas. The search
+ * Finds the shortest path of fields from a value to an object of a given class. The search follows
+ * what Java serialization would write: non-static, non-transient fields of serializable classes, the
+ * elements of arrays, collections and maps, and the captured arguments of serializable lambdas. It
  * gives up after {@value #MAX_VISITED} objects.
  */
 final class ObjectGraphPaths {

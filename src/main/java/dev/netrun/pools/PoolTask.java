@@ -12,7 +12,7 @@ import java.util.concurrent.ScheduledFuture;
  * One submitted task: what to run, its options, its future, and where it is in its life.
  *
  * <p>States: {@code QUEUED} (in the pool's queue or a worker's inbox) → {@code RUNNING} (a worker
- * thread started it, or a worker JVM holds it) → {@code ENDED}. {@code QUEUED} → {@code ENDED} when
+ * thread started it, or it was sent to a worker JVM) → {@code ENDED}. {@code QUEUED} → {@code ENDED} when
  * it is cancelled or dropped at a forced stop; {@code RUNNING} → {@code QUEUED} when a worker JVM
  * that held it without starting it died. Ending happens exactly once per task, through
  * {@link #finish}, {@link #finishResolved} or {@link #drop}, and tells the pool, which counts the

@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * How the worker JVMs of a process pool start, and the limits they run under. Immutable; build one
- * with {@link #builder()}.
+ * The settings that start the worker JVMs of a process pool, and the limits they run under.
+ * Immutable; build one with {@link #builder()}.
  *
  * <pre>{@code
  * ProcessOptions options = ProcessOptions.builder()

@@ -110,7 +110,7 @@ final class ProcessWorker implements Runnable {
     private final ReentrantLock sendLock = new ReentrantLock();
 
     /**
-     * Whether the JVM is ready and holds no task: a hint, read without the lock, that lets a
+     * Whether the JVM is ready and has no task: a hint, read without the lock, that lets a
      * submitting thread skip {@link #sendDirect} cheaply while the worker is busy.
      */
     private volatile boolean idle;
@@ -211,6 +211,7 @@ final class ProcessWorker implements Runnable {
         if (handshake.isDone()) {
             handshake = new CompletableFuture<>();
         }
+
         ChildProcess next;
         try {
             next = new ChildProcess(this, group.launcher().launch(id), poolName, id, group.maxPayloadBytes());
@@ -229,6 +230,7 @@ final class ProcessWorker implements Runnable {
             }
             return;
         }
+
         child = next;
         phase = Phase.STARTING;
         next.startThreads();
@@ -318,7 +320,7 @@ final class ProcessWorker implements Runnable {
 
     /**
      * Runs the dispatch loop: waits for room in a ready JVM, takes tasks, sends them. Only while its
-     * JVM holds no task does this thread wait in the queue for new tasks, so that the queue hands
+     * JVM has no task does this thread wait in the queue for new tasks, so that the queue hands
      * them to idle workers first. While the JVM is busy, this thread looks for more tasks to send
      * ahead each time a result frees room.
      */
@@ -397,7 +399,7 @@ final class ProcessWorker implements Runnable {
 
     /**
      * Sends {@code first} and as many more queued tasks as there is room for, in one write. Returns
-     * {@code false} if this worker's JVM is busy and already holds its share of the work, in which
+     * {@code false} if this worker's JVM is busy and already has its share of the work, in which
      * case {@code first} went back to the queue.
      */
     private boolean send(ChildProcess target, PoolTask<?> first, FrameBuffer prefix) {
@@ -480,7 +482,7 @@ final class ProcessWorker implements Runnable {
         try {
             for (String node : newNodes) {
                 byte[] nodeFrame = group.nodeFrame(node);
-                writer.append(Frame.NODE, null, nodeFrame, 0, nodeFrame.length);
+                writer.append(Frame.NODE, null, nodeFrame, nodeFrame.length);
             }
             for (PoolTask<?> task : batch) {
                 prefix.reset(4096);
@@ -547,9 +549,9 @@ final class ProcessWorker implements Runnable {
     }
 
     /**
-     * Handles {@code cancel(true)} of a task this worker holds: kills the JVM if it runs the task,
+     * Handles {@code cancel(true)} of a task sent to this worker's JVM: kills the JVM if it runs the task,
      * and otherwise leaves the task marked, so that the JVM is killed when it starts it (see
-     * {@link #onResult}). Returns whether this worker holds the task.
+     * {@link #onResult}). Returns whether the task was sent to this worker's JVM.
      */
     boolean cancelIfRunning(PoolTask<?> task) {
         lock.lock();
@@ -810,8 +812,7 @@ final class ProcessWorker implements Runnable {
             } else if (termination == ChildProcess.Termination.CORRUPT_OUTPUT) {
                 event = "Worker " + id + " (pid " + source.pid() + ") of pool '" + poolName + "' sent a corrupted "
                         + (head == null ? "frame" : "result for task " + head.id()) + ", most likely because code in "
-                        + "it wrote to file descriptor 1 (standard output) directly; "
-                        + (head == null ? "" : "the task fails, ") + "and a replacement starts.";
+                        + "it wrote to file descriptor 1 (standard output) directly; " + consequences(head != null, 0);
                 error = true;
                 replacing = true;
                 launchLocked();
@@ -883,26 +884,42 @@ final class ProcessWorker implements Runnable {
 
     private String crashEvent(ChildProcess source, PoolTask<?> head, int exitStatus, int requeued) {
         String holding = head == null ? "while idle" : "while running task " + head.id();
-        String consequences = (head == null ? "" : "the task fails, ")
-                + (requeued == 0 ? "" : requeued + " task(s) sent ahead return to the queue, ")
-                + "and a replacement starts.";
         return "Worker " + id + " (pid " + source.pid() + ") of pool '" + poolName + "' died " + holding + ": "
-                + describeExit(exitStatus, source.stderr()) + "; " + consequences + source.stderr().format();
+                + describeExit(exitStatus, source.stderr()) + "; " + consequences(head != null, requeued)
+                + source.stderr().format();
+    }
+
+    /** Lists what a lost JVM means for its tasks, as one sentence ending with its replacement. */
+    static String consequences(boolean taskFails, int requeued) {
+        List<String> parts = new ArrayList<>();
+        if (taskFails) {
+            parts.add("the task fails");
+        }
+        if (requeued > 0) {
+            parts.add(requeued + " task(s) sent ahead return to the queue");
+        }
+        if (parts.isEmpty()) {
+            return "a replacement starts.";
+        }
+        return String.join(", ", parts) + ", and a replacement starts.";
     }
 
     private String startFailureReason(ChildProcess source, ChildProcess.Termination termination, int exitStatus) {
-        String what = termination == ChildProcess.Termination.STARTUP_TIMEOUT
-                ? "its JVM (pid " + source.pid() + ") did not complete the handshake within "
-                        + Durations.format(group.options().getStartupTimeout())
-                : termination == ChildProcess.Termination.START_ABORTED
-                        ? "its start was abandoned because another worker of the pool failed to start"
-                        : "its JVM (pid " + source.pid() + ") exited before the handshake with "
-                                + describeExit(exitStatus, source.stderr());
-        return what + ". Command line: " + group.launcher().describe(id) + "." + source.stderr().format();
+        String reason;
+        if (termination == ChildProcess.Termination.STARTUP_TIMEOUT) {
+            reason = "its JVM (pid " + source.pid() + ") did not complete the handshake within "
+                    + Durations.format(group.options().getStartupTimeout());
+        } else if (termination == ChildProcess.Termination.START_ABORTED) {
+            reason = "its start was abandoned because another worker of the pool failed to start";
+        } else {
+            reason = "its JVM (pid " + source.pid() + ") exited before the handshake with "
+                    + describeExit(exitStatus, source.stderr());
+        }
+        return reason + ". Command line: " + group.launcher().describe(id) + "." + source.stderr().format();
     }
 
     /**
-     * Describes an exit status: the signal it stands for where it is 128 + a signal number, and
+     * Describes an exit status: the signal it encodes where it is 128 + a signal number, and
      * what it means where the JVM's own last output confirms the cause, because a task can exit
      * with any status through {@code System.exit}.
      */

@@ -474,9 +474,10 @@ final class ProcessWorkerGroup extends WorkerGroup {
     }
 
     /**
-     * Returns how many tasks a worker that holds {@code held} tasks may hold in all, after the one
-     * it has just taken from the queue: an even split of the waiting and held tasks over the
-     * workers that can take tasks, less what it holds. Read without locks, so an estimate.
+     * Returns how many tasks a worker that has {@code held} tasks in its JVM may send now, counting
+     * the one it has just taken from the queue. The share is an even split of the waiting and held
+     * tasks over the workers that can take tasks, less {@code held}. Read without locks, so an
+     * estimate.
      */
     int shareOfWork(int held) {
         int ready = 0;

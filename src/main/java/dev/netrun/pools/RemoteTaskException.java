@@ -1,9 +1,9 @@
 package dev.netrun.pools;
 
 /**
- * Stands in for an exception thrown in a worker JVM whose class cannot be loaded in this JVM, or
+ * A substitute for an exception thrown in a worker JVM whose class cannot be loaded in this JVM, or
  * that could not be serialized. It keeps the original class name, message and stack frames, and
- * its cause stands in for the original cause in the same way.
+ * its cause replaces the original cause in the same way.
  */
 public final class RemoteTaskException extends RuntimeException {
 

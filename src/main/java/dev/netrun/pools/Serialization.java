@@ -7,7 +7,7 @@ import java.io.OutputStream;
 
 /**
  * Checks values before they travel to or from a process worker, so that a value that cannot be
- * serialized fails early with a message that says which object is at fault and how it was reached.
+ * serialized fails early. The message names the object at fault and the path that reached it.
  *
  * <pre>{@code
  * Serialization.requireSerializable(job, "job for pool 'cpu'");
@@ -55,7 +55,12 @@ public final class Serialization {
         String offendingClass = failure.getMessage();
         boolean valueItself = value != null && value.getClass().getName().equals(offendingClass);
         String path = valueItself ? null : ObjectGraphPaths.find(value, offendingClass);
-        String location = valueItself ? " (the value itself)" : path == null ? "" : ", reached through " + path;
+        String location = "";
+        if (valueItself) {
+            location = " (the value itself)";
+        } else if (path != null) {
+            location = ", reached through " + path;
+        }
         String advice = path == null
                 ? "; make it Serializable or send data it can be rebuilt from"
                 : "; make it Serializable, mark the field transient, or create the object inside the task";

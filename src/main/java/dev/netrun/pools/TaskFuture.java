@@ -3,7 +3,7 @@ package dev.netrun.pools;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The future of a submitted task. Cancelling it tells the pool, which removes a queued task from its
+ * The future of a submitted task. Cancelling it notifies the pool, which removes a queued task from its
  * queue and, with {@code mayInterruptIfRunning}, stops a running one. Stages derived from it are
  * plain {@link CompletableFuture}s, so cancelling those does not reach the task.
  */

@@ -115,7 +115,7 @@ final class TaskQueue {
      * Takes the next task for a worker, waiting as long as it takes. Interrupts are ignored while
      * waiting; {@link #close()} is how a waiting worker is released.
      *
-     * @return the task, or {@code null} once the queue is closed and holds nothing for this worker
+     * @return the task, or {@code null} once the queue is closed and contains nothing for this worker
      */
     PoolTask<?> take(int worker) {
         lock.lock();

@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The loop of one worker thread: take the next task (inbox first, then the shared queue), run its
- * node's start hook if needed, run it, repeat; when the queue is closed and empty, run the stop
- * hooks of the nodes this worker initialized and end.
+ * node's start hook if needed, run it, repeat. Once the queue is closed and empty, the loop runs the
+ * stop hooks of the nodes this worker initialized and ends.
  */
 final class ThreadWorker implements Runnable {
 

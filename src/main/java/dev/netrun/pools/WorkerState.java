@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The pool raises the active count when a task starts on the worker and lowers it when the task
  * ends in any way: result, exception, timeout, cancellation or worker crash. In a thread pool the
- * active count covers the task's body only. In a process pool it covers every task the child holds,
- * which is the running one plus tasks already sent ahead to keep a busy child fed (none while the
- * worker's tasks take a quarter of a millisecond or more on average).
+ * active count covers the task's body only. In a process pool it covers every task sent to the child:
+ * the running one, plus tasks already sent ahead to keep a busy child fed. None are sent ahead while
+ * the worker's tasks take a quarter of a millisecond or more on average.
  *
  * <p>A process worker keeps its id and this object when its child JVM is replaced; {@link #getPid()}
  * then reports the new child and {@link #getReplacements()} goes up. All methods are thread safe.
@@ -195,7 +195,10 @@ public final class WorkerState {
 
     @Override
     public String toString() {
-        String process = type == PoolType.PROCESS ? ", pid=" + (pid < 0 ? "none" : Long.toString(pid)) : "";
+        String process = "";
+        if (type == PoolType.PROCESS) {
+            process = ", pid=" + (pid < 0 ? "none" : Long.toString(pid));
+        }
         return "WorkerState[pool=" + poolName + ", worker=" + workerId + process + ", active=" + activeTasks.get()
                 + ", completed=" + completedTasks.get() + "]";
     }

@@ -3,7 +3,7 @@ package dev.netrun.runner;
 import java.util.List;
 
 /**
- * What a {@link BackgroundNetRunner} drives: a flow-based net whose nodes receive and emit packets,
+ * The net a {@link BackgroundNetRunner} drives: a flow-based net whose nodes receive and emit packets,
  * advanced one step at a time.
  *
  * <pre>{@code

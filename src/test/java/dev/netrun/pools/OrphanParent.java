@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A JVM that starts a process pool, keeps one worker busy with a long task, prints the workers'
- * pids and waits; a test kills it to check that its workers end by themselves.
+ * pids and waits. A test kills it to check that its workers end by themselves.
  */
 public final class OrphanParent {
 

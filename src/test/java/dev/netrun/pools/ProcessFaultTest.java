@@ -127,7 +127,7 @@ class ProcessFaultTest {
     }
 
     @Test
-    void exitStatusThreeWithoutOutOfMemoryIsNotCalledOne() {
+    void exitThreeIsNotOutOfMemory() {
         started("exit-three", 1);
 
         CompletableFuture<Object> exiting = pool.submit(() -> {
@@ -142,7 +142,7 @@ class ProcessFaultTest {
     }
 
     @Test
-    void resultLargerThanPoolHeapFailsOnlyItsTask() {
+    void resultBeyondPoolHeapFailsAlone() {
         started("big-result", 1);
         long heap = Runtime.getRuntime().maxMemory();
         int size = (int) Math.min(Integer.MAX_VALUE - 64, heap + (64L << 20));
@@ -155,7 +155,7 @@ class ProcessFaultTest {
     }
 
     @Test
-    void rawWritesToStandardOutputNeverCorruptAResultSilently() {
+    void rawStdoutWritesNeverCorruptSilently() {
         started("raw-output", 1);
 
         for (int round = 0; round < 5; round++) {
@@ -338,7 +338,7 @@ class ProcessFaultTest {
     }
 
     @Test
-    void cancelTaskSentAheadEndsItWhenItStarts() {
+    void cancelledSentAheadTaskReplacesJvm() {
         started("ahead", 1);
         warmUpWithTinyTasks();
         WorkerState only = pool.getWorkers().get(0);

@@ -47,7 +47,7 @@ class ThreadNodeLifecycleTest {
     }
 
     @Test
-    void perWorkerHooksRunOncePerWorkerOnThatWorkersThread() {
+    void perWorkerHooksRunOnOwnThread() {
         ManagedPool pool = started("hooks", 2);
         pool.registerNode(NodeLifecycle.perWorker("model").withStartHook(record("start")).withStopHook(record("stop")));
 
@@ -61,7 +61,7 @@ class ThreadNodeLifecycleTest {
     }
 
     @Test
-    void perWorkerStartHookRunsOnlyWhereTheNodeRan() {
+    void startHookRunsOnlyWhereNodeRan() {
         ManagedPool pool = started("hooks", 3);
         pool.registerNode(NodeLifecycle.perWorker("model").withStartHook(record("start")).withStopHook(record("stop")));
 
@@ -88,7 +88,7 @@ class ThreadNodeLifecycleTest {
     }
 
     @Test
-    void globalStartHookRunsBeforeAnyTaskOfTheNode() {
+    void globalStartHookPrecedesNodeTasks() {
         ManagedPool pool = started("global", 4);
         AtomicInteger started = new AtomicInteger();
         pool.registerNode(NodeLifecycle.global("index").withStartHook(context -> {
@@ -122,7 +122,7 @@ class ThreadNodeLifecycleTest {
     }
 
     @Test
-    void failingStartHookFailsTheTaskAndRunsAgainOnTheNextTask() {
+    void failingStartHookRetriesNextTask() {
         ManagedPool pool = started("flaky", 1);
         AtomicInteger attempts = new AtomicInteger();
         pool.registerNode(NodeLifecycle.perWorker("db").withStartHook(context -> {
@@ -143,7 +143,7 @@ class ThreadNodeLifecycleTest {
     }
 
     @Test
-    void failingStopHookDoesNotKeepOtherStopHooksFromRunning() {
+    void failingStopHookSparesOthers() {
         ManagedPool pool = started("stops", 1);
         pool.registerNode(NodeLifecycle.perWorker("a").withStopHook(record("stop-a")));
         pool.registerNode(NodeLifecycle.perWorker("b").withStopHook(context -> {

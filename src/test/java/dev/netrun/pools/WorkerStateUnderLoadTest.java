@@ -24,9 +24,9 @@ class WorkerStateUnderLoadTest {
 
     /**
      * Tasks enter their body, count themselves, and wait for a permit. Each sample is taken once
-     * every released task has left its body and the waiting ones have entered theirs; the active
-     * counts must then add up to the tasks counted inside bodies. Then a few tasks are let go, a
-     * third of all tasks by throwing.
+     * every released task has left its body and the waiting ones have entered theirs. At that point
+     * the active counts must add up to the tasks counted inside bodies. Then a few tasks are let go,
+     * and a third of all tasks end by throwing.
      */
     @Test
     void activeCountsMatchTasksInsideTheirBodies() throws Exception {

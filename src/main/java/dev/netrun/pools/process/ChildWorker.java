@@ -20,7 +20,7 @@ import java.util.concurrent.ExecutionException;
 /**
  * The task loop of a worker JVM: read a frame, run what it requests, send the result, repeat. Tasks run one
  * at a time on the main thread, in the order they arrive. Every result is flushed before the next
- * task starts, so when the worker dies the pool knows that the first unanswered task is the only
+ * task starts, so when the worker dies the pool can tell that the first unanswered task is the only
  * one that may have started.
  */
 final class ChildWorker {
@@ -217,7 +217,7 @@ final class ChildWorker {
         if (value instanceof byte[] bytes && bytes.length <= codec.limits().maxBytes()) {
             // Written straight from the task's array, without a copy into the result buffer.
             startResult(taskId, Frame.STATUS_OK, runNanos);
-            writer.append(Frame.RESULT_BYTES, result, bytes, 0, bytes.length);
+            writer.append(Frame.RESULT_BYTES, result, bytes, bytes.length);
             writer.flush();
             return;
         }

@@ -34,87 +34,82 @@ public final class FrameWriter {
     }
 
     /**
-     * Appends a frame whose payload is {@code head} followed by {@code body}.
+     * Appends a frame whose payload is {@code head} followed by the first {@code bodyLength} bytes
+     * of {@code body}.
      *
      * @throws IOException if a large body had to be written and the write failed
      */
-    public synchronized void append(byte type, FrameBuffer head, byte[] body, int bodyOffset, int bodyLength)
-            throws IOException {
-        int headLength = head == null ? 0 : head.size();
-        long length = (long) headLength + bodyLength;
-        if (length > Integer.MAX_VALUE) {
-            throw new IOException("Frame payload of " + length + " bytes is larger than a frame can carry");
-        }
-        int checksum = 0;
-        if (checksums) {
-            crc.reset();
-            if (headLength > 0) {
-                crc.update(head.array(), 0, headLength);
-            }
-            if (bodyLength > 0) {
-                crc.update(body, bodyOffset, bodyLength);
-            }
-            checksum = (int) crc.getValue();
-        }
-        pending.write(Frame.MAGIC);
-        pending.write(type);
-        pending.writeInt((int) length);
-        pending.writeInt(checksum);
-        pending.write(Frame.headerCheck(type, (int) length, checksum));
-        if (headLength > 0) {
-            pending.write(head.array(), 0, headLength);
-        }
-        if (bodyLength == 0) {
-            return;
-        }
-        if (bodyLength < DIRECT_PAYLOAD_BYTES) {
-            pending.write(body, bodyOffset, bodyLength);
-            return;
-        }
-        drain();
-        out.write(body, bodyOffset, bodyLength);
+    public synchronized void append(byte type, FrameBuffer head, byte[] body, int bodyLength) throws IOException {
+        appendParts(type, head, new byte[][] {body}, bodyLength);
     }
 
-    /** Appends a frame whose payload is {@code head} followed by an encoding in segments. */
+    /**
+     * Appends a frame whose payload is {@code head} followed by an encoding in segments.
+     *
+     * @throws IOException if a large body had to be written and the write failed
+     */
     public synchronized void append(byte type, FrameBuffer head, ValueCodec.Encoded body) throws IOException {
-        byte[][] segments = body.segments();
-        if (segments.length == 1) {
-            append(type, head, segments[0], 0, body.lastLength());
-            return;
-        }
-        int headLength = head == null ? 0 : head.size();
-        long length = headLength + body.length();
-        if (length > Integer.MAX_VALUE) {
-            throw new IOException("Frame payload of " + length + " bytes is larger than a frame can carry");
-        }
-        int checksum = 0;
-        if (checksums) {
-            crc.reset();
-            if (headLength > 0) {
-                crc.update(head.array(), 0, headLength);
-            }
-            for (int i = 0; i < segments.length; i++) {
-                crc.update(segments[i], 0, i == segments.length - 1 ? body.lastLength() : segments[i].length);
-            }
-            checksum = (int) crc.getValue();
-        }
-        pending.write(Frame.MAGIC);
-        pending.write(type);
-        pending.writeInt((int) length);
-        pending.writeInt(checksum);
-        pending.write(Frame.headerCheck(type, (int) length, checksum));
-        if (headLength > 0) {
-            pending.write(head.array(), 0, headLength);
-        }
-        drain();
-        for (int i = 0; i < segments.length; i++) {
-            out.write(segments[i], 0, i == segments.length - 1 ? body.lastLength() : segments[i].length);
-        }
+        appendParts(type, head, body.segments(), body.lastLength());
     }
 
     /** Appends a frame whose payload is one buffer. */
     public synchronized void append(byte type, FrameBuffer payload) throws IOException {
-        append(type, null, payload.array(), 0, payload.size());
+        appendParts(type, null, new byte[][] {payload.array()}, payload.size());
+    }
+
+    /**
+     * Appends a frame whose payload is {@code head} followed by {@code parts}, of which all but
+     * the last count whole. A small payload is copied into the buffer; a large one is written
+     * straight to the stream, part by part.
+     */
+    private void appendParts(byte type, FrameBuffer head, byte[][] parts, int lastLength) throws IOException {
+        int headLength = head == null ? 0 : head.size();
+        long bodyLength = 0;
+        for (int i = 0; i < parts.length; i++) {
+            bodyLength += partLength(parts, i, lastLength);
+        }
+        long length = headLength + bodyLength;
+        if (length > Integer.MAX_VALUE) {
+            throw new IOException("Frame payload of " + length + " bytes is larger than a frame can carry");
+        }
+
+        int checksum = 0;
+        if (checksums) {
+            crc.reset();
+            if (headLength > 0) {
+                crc.update(head.array(), 0, headLength);
+            }
+            for (int i = 0; i < parts.length; i++) {
+                crc.update(parts[i], 0, partLength(parts, i, lastLength));
+            }
+            checksum = (int) crc.getValue();
+        }
+
+        pending.write(Frame.MAGIC);
+        pending.write(type);
+        pending.writeInt((int) length);
+        pending.writeInt(checksum);
+        pending.write(Frame.headerCheck(type, (int) length, checksum));
+        if (headLength > 0) {
+            pending.write(head.array(), 0, headLength);
+        }
+
+        boolean direct = bodyLength >= DIRECT_PAYLOAD_BYTES;
+        if (direct) {
+            drain();
+        }
+        for (int i = 0; i < parts.length; i++) {
+            int partLength = partLength(parts, i, lastLength);
+            if (direct) {
+                out.write(parts[i], 0, partLength);
+            } else {
+                pending.write(parts[i], 0, partLength);
+            }
+        }
+    }
+
+    private static int partLength(byte[][] parts, int index, int lastLength) {
+        return index == parts.length - 1 ? lastLength : parts[index].length;
     }
 
     /** Writes the buffered frames to the stream and flushes it. */

@@ -64,7 +64,7 @@ public final class ValueCodec {
     }
 
     /**
-     * Appends the encoding of a value. On failure the buffer holds a partial encoding, which the
+     * Appends the encoding of a value. On failure the buffer contains a partial encoding, which the
      * caller discards.
      *
      * @throws IOException if Java serialization fails, such as {@link java.io.NotSerializableException}
